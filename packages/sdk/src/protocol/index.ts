@@ -1,0 +1,9 @@
+/**
+ * @module
+ * `@herald/sdk/protocol`: the Pusher Channels rules that both the Herald SDK and the Herald server
+ * need (channel names and kinds, identifiers, limits, and the strings to sign). One source of truth.
+ */
+export * from './limits.js';
+export * from './channel-name.js';
+export * from './identifiers.js';
+export * from './signing.js';
