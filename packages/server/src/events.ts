@@ -1,0 +1,92 @@
+/**
+ * @module
+ * What happens in the server, as typed events: webhooks, metrics, logs and the debug console listen
+ * here instead of being called from the connection and HTTP code. Emitting with no listener costs a
+ * length check.
+ */
+
+/** Everything observable that happens to an app. */
+export type ServerEvent =
+  | { readonly type: 'connection_opened'; readonly appId: string; readonly socketId: string }
+  | {
+      readonly type: 'connection_closed';
+      readonly appId: string;
+      readonly socketId: string;
+      readonly code: number;
+    }
+  | {
+      readonly type: 'subscribed';
+      readonly appId: string;
+      readonly channel: string;
+      readonly socketId: string;
+    }
+  | {
+      readonly type: 'unsubscribed';
+      readonly appId: string;
+      readonly channel: string;
+      readonly socketId: string;
+    }
+  | { readonly type: 'channel_occupied'; readonly appId: string; readonly channel: string }
+  | { readonly type: 'channel_vacated'; readonly appId: string; readonly channel: string }
+  | {
+      readonly type: 'member_added';
+      readonly appId: string;
+      readonly channel: string;
+      readonly userId: string;
+    }
+  | {
+      readonly type: 'member_removed';
+      readonly appId: string;
+      readonly channel: string;
+      readonly userId: string;
+    }
+  | {
+      readonly type: 'client_event';
+      readonly appId: string;
+      readonly channel: string;
+      readonly event: string;
+      readonly data: unknown;
+      readonly socketId: string;
+      readonly userId?: string;
+    }
+  | {
+      readonly type: 'api_event';
+      readonly appId: string;
+      readonly channels: readonly string[];
+      readonly event: string;
+      readonly data: string;
+      readonly socketId?: string;
+    }
+  | { readonly type: 'cache_miss'; readonly appId: string; readonly channel: string }
+  | {
+      readonly type: 'subscription_count';
+      readonly appId: string;
+      readonly channel: string;
+      readonly count: number;
+    };
+
+/** A listener of server events; it must not throw and must not block. */
+export type ServerEventListener = (event: ServerEvent) => void;
+
+/** A tiny synchronous event bus. */
+export class ServerEvents {
+  #listeners: ServerEventListener[] = [];
+
+  /** Adds a listener; returns a function that removes it. */
+  on(listener: ServerEventListener): () => void {
+    this.#listeners = [...this.#listeners, listener];
+    return () => {
+      this.#listeners = this.#listeners.filter((l) => l !== listener);
+    };
+  }
+
+  /** True when someone listens (lets callers skip building an event). */
+  get active(): boolean {
+    return this.#listeners.length > 0;
+  }
+
+  /** Hands `event` to every listener. */
+  emit(event: ServerEvent): void {
+    for (const listener of this.#listeners) listener(event);
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * @module
+ * The composition root: builds the logger, app store, adapter, WebSocket and HTTP sides, wires them
+ * to node:http servers, and stops them gracefully. No protocol logic lives here.
+ */
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { MemoryAdapter } from './adapters/memory.js';
+import { StaticAppStore } from './apps/static-store.js';
+import { parseConfig } from './config/parse.js';
+import type { Config, ConfigInput } from './config/schema.js';
+import { createWebSocketServer } from './connection/websocket-server.js';
+import type { ServerContext } from './context.js';
+import { ServerEvents } from './events.js';
+import { createHttpApi } from './http/api.js';
+import { createLogger, type Logger } from './logger.js';
+import { CloseCodes } from './protocol/close-codes.js';
+
+/** Where a started server listens. */
+export interface ServerAddress {
+  /** The host it listens on. */
+  readonly host: string;
+  /** The WebSocket (and, unless `apiPort`, HTTP API) port. */
+  readonly port: number;
+  /** The HTTP API port (same as `port` unless configured apart). */
+  readonly apiPort: number;
+}
+
+/** A Herald server instance. */
+export interface HeraldServer {
+  /** The validated configuration. */
+  readonly config: Config;
+  /** Shared services (for tests and embedding). */
+  readonly context: ServerContext;
+  /** Listens; resolves once every port is bound. */
+  start(): Promise<ServerAddress>;
+  /** Stops accepting, closes every socket with 4200, finishes in-flight requests. Idempotent. */
+  stop(): Promise<void>;
+  /** Where it listens (throws before `start`). */
+  readonly address: ServerAddress;
+}
+
+/** Options that are not configuration. */
+export interface CreateServerOptions {
+  /** Use this logger instead of creating one at `config.logLevel`. */
+  readonly logger?: Logger;
+}
+
+function listen(server: HttpServer, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function closeServer(server: HttpServer): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server.listening) return resolve();
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+}
+
+/**
+ * Creates a server from a configuration object (validated here; see docs/configuration.md).
+ *
+ * @example
+ * const server = createServer({ port: 0, apps: [{ id: '1', key: 'k', secret: 's' }] });
+ * const { port } = await server.start();
+ */
+export function createServer(
+  input: ConfigInput | Config = {},
+  options: CreateServerOptions = {},
+): HeraldServer {
+  const config = parseConfig(input);
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const context: ServerContext = {
+    config,
+    apps: new StaticAppStore(config.apps),
+    adapter: new MemoryAdapter(),
+    events: new ServerEvents(),
+    logger,
+  };
+  const ws = createWebSocketServer(context);
+  const api = createHttpApi(context);
+  const separateApi = config.apiPort !== undefined;
+
+  const main = createHttpServer({ keepAlive: true }, (req, res) => {
+    if (separateApi) {
+      res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"Not found"}');
+    } else api.handle(req, res);
+  });
+  main.on('upgrade', (req, socket, head) => ws.handleUpgrade(req, socket, head));
+  const apiServer = separateApi
+    ? createHttpServer({ keepAlive: true }, (req, res) => api.handle(req, res))
+    : undefined;
+
+  let address: ServerAddress | undefined;
+  let stopping: Promise<void> | undefined;
+
+  return {
+    config,
+    context,
+    get address(): ServerAddress {
+      if (!address) throw new Error('The server is not started');
+      return address;
+    },
+    async start() {
+      await context.adapter.init();
+      const port = await listen(main, config.host, config.port);
+      const apiPort = apiServer ? await listen(apiServer, config.host, config.apiPort ?? 0) : port;
+      address = { host: config.host, port, apiPort };
+      logger.info({ host: config.host, port, apiPort }, 'Herald listening');
+      return address;
+    },
+    stop() {
+      stopping ??= (async () => {
+        const closing = [closeServer(main), apiServer ? closeServer(apiServer) : Promise.resolve()];
+        await ws.close(CloseCodes.RECONNECT.code, 'Server is shutting down');
+        const deadline = setTimeout(() => {
+          main.closeAllConnections();
+          apiServer?.closeAllConnections();
+        }, config.shutdownTimeoutMs).unref();
+        await Promise.all(closing);
+        clearTimeout(deadline);
+        await context.adapter.close();
+        await context.apps.close();
+        logger.info('Herald stopped');
+      })();
+      return stopping;
+    },
+  };
+}
