@@ -18,5 +18,11 @@ export interface WebSocketServer {
 
 /** Creates the WebSocket side. */
 export function createWebSocketServer(_context: ServerContext): WebSocketServer {
-  throw new Error('not implemented yet');
+  return {
+    handleUpgrade(_request, socket) {
+      socket.end('HTTP/1.1 501 Not Implemented\r\nconnection: close\r\n\r\n');
+    },
+    connectionCount: 0,
+    close: () => Promise.resolve(),
+  };
 }

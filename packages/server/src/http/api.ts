@@ -13,5 +13,11 @@ export interface HttpApi {
 
 /** Creates the HTTP API. */
 export function createHttpApi(_context: ServerContext): HttpApi {
-  throw new Error('not implemented yet');
+  return {
+    handle(_request, response) {
+      response
+        .writeHead(501, { 'content-type': 'application/json' })
+        .end('{"error":"Not implemented"}');
+    },
+  };
 }
