@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { RedisAdapter } from '../../src/adapters/redis.js';
+import { adapterConformance, eventually, fakeConnection } from './conformance.js';
+import {
+  countKeys,
+  deletePrefix,
+  REDIS_HOST,
+  REDIS_PORT,
+  redisSkipReason,
+  uniquePrefix,
+} from './redis-service.js';
+import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
+
+const skip = await redisSkipReason();
+const nodeTimeoutMs = 1000;
+
+adapterConformance({
+  name: 'redis',
+  maxNodes: 3,
+  nodeTimeoutMs,
+  skip,
+  async create(count) {
+    const keyPrefix = uniquePrefix();
+    const proxies: TcpProxy[] = [];
+    for (let i = 0; i < count; i++) proxies.push(await startTcpProxy(REDIS_HOST, REDIS_PORT));
+    const nodes = proxies.map(
+      (proxy) =>
+        new RedisAdapter({
+          url: `redis://127.0.0.1:${proxy.port}`,
+          keyPrefix,
+          nodeTimeoutMs,
+          requestTimeoutMs: 500,
+          options: { retryStrategy: () => 50 },
+        }),
+    );
+    await Promise.all(nodes.map((node) => node.init()));
+    return {
+      nodes,
+      crash: (index) => nodes[index]!.crash(),
+      stall: (index) => proxies[index]!.stall(),
+      disconnect: (index) => proxies[index]!.cut(),
+      reconnect: (index) => proxies[index]!.restore(),
+      async close() {
+        for (const proxy of proxies) proxy.restore();
+        await Promise.all(nodes.map((node) => node.close()));
+        await Promise.all(proxies.map((proxy) => proxy.close()));
+        await deletePrefix(keyPrefix);
+      },
+    };
+  },
+});
+
+test('redis: a closed cluster leaves no keys behind', { skip }, async () => {
+  const keyPrefix = uniquePrefix();
+  const nodes = [0, 1].map(
+    () => new RedisAdapter({ url: `redis://${REDIS_HOST}:${REDIS_PORT}`, keyPrefix }),
+  );
+  await Promise.all(nodes.map((node) => node.init()));
+  const s = fakeConnection('1.1');
+  nodes[0]!.addConnection('a', s);
+  await nodes[0]!.subscribe('a', 'presence-k', s, { member: { userId: 'u' } });
+  await nodes[0]!.signIn('a', 'u', s.socketId);
+  await nodes[1]!.cacheSet('a', 'cache-k', { event: 'e', data: 'd' }, 5);
+  assert.ok((await countKeys(keyPrefix)) > 0);
+  await Promise.all(nodes.map((node) => node.close()));
+  // Only the cache entry (which expires by itself) is left.
+  assert.equal(await countKeys(keyPrefix), 1);
+  await deletePrefix(keyPrefix);
+});
+
+test('redis: a bad key prefix is refused with a clear error', () => {
+  assert.throws(() => new RedisAdapter({ keyPrefix: 'a{b}' }), /no braces/);
+});
+
+test('redis: a restarted Redis connection resynchronizes this node', { skip }, async (t) => {
+  const keyPrefix = uniquePrefix();
+  const proxy = await startTcpProxy(REDIS_HOST, REDIS_PORT);
+  const node = new RedisAdapter({
+    url: `redis://127.0.0.1:${proxy.port}`,
+    keyPrefix,
+    requestTimeoutMs: 500,
+    options: { retryStrategy: () => 50 },
+  });
+  const observer = new RedisAdapter({ url: `redis://${REDIS_HOST}:${REDIS_PORT}`, keyPrefix });
+  t.after(async () => {
+    proxy.restore();
+    await node.close();
+    await observer.close();
+    await proxy.close();
+    await deletePrefix(keyPrefix);
+  });
+  await node.init();
+  await observer.init();
+  const s = fakeConnection('2.2');
+  node.addConnection('a', s);
+  proxy.cut();
+  await eventually(() => !node.isReady(), 5000, 'not ready');
+  await node.subscribe('a', 'chan', s);
+  assert.deepEqual(await observer.channel('a', 'chan'), { subscriptionCount: 0 });
+  proxy.restore();
+  await eventually(() => node.isReady(), 10_000, 'ready again');
+  assert.deepEqual(await observer.channel('a', 'chan'), { subscriptionCount: 1 });
+});
