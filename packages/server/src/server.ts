@@ -5,7 +5,8 @@
  */
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { MemoryAdapter } from './adapters/memory.js';
+import { announceTransitions } from './adapters/announce.js';
+import { createAdapter } from './adapters/create.js';
 import { StaticAppStore } from './apps/static-store.js';
 import { parseConfig } from './config/parse.js';
 import type { Config, ConfigInput } from './config/schema.js';
@@ -80,10 +81,11 @@ export function createServer(
   const context: ServerContext = {
     config,
     apps: new StaticAppStore(config.apps),
-    adapter: new MemoryAdapter(),
+    adapter: createAdapter(config, logger),
     events: new ServerEvents(),
     logger,
   };
+  announceTransitions(context);
   const ws = createWebSocketServer(context);
   const api = createHttpApi(context);
   const separateApi = config.apiPort !== undefined;

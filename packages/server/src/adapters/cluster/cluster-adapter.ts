@@ -83,11 +83,9 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
       },
       (error: unknown) => {
         clearTimeout(timer);
-        reject(
-          error instanceof AdapterTimeoutError
-            ? error
-            : new AdapterTimeoutError(`The cluster is unavailable (${what})`),
-        );
+        if (error instanceof AdapterTimeoutError) return reject(error);
+        const reason = error instanceof Error ? `: ${error.message}` : '';
+        reject(new AdapterTimeoutError(`The cluster is unavailable (${what})${reason}`));
       },
     );
   });
@@ -140,6 +138,17 @@ export class ClusterAdapter implements Adapter {
   }
 
   async init(): Promise<void> {
+    try {
+      await this.#start();
+    } catch (error) {
+      // Do not leave a client reconnecting forever behind a failed start.
+      this.#closed = true;
+      await this.#backend.close();
+      throw error;
+    }
+  }
+
+  async #start(): Promise<void> {
     await withTimeout(
       this.#backend.connect(this.nodeId, {
         onMessage: (message) => this.#onMessage(message),
