@@ -2,7 +2,7 @@ import { ClusterAdapter } from '../../src/adapters/cluster/cluster-adapter.js';
 import { adapterConformance } from './conformance.js';
 import { FakeHub } from './fake-cluster.js';
 
-const nodeTimeoutMs = 600;
+const nodeTimeoutMs = 1000;
 
 adapterConformance({
   name: 'in-process fake cluster',

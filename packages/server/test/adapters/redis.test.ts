@@ -13,7 +13,7 @@ import {
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 
 const skip = await redisSkipReason();
-const nodeTimeoutMs = 1000;
+const nodeTimeoutMs = 1500;
 
 adapterConformance({
   name: 'redis',

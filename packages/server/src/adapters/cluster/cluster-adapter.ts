@@ -396,6 +396,7 @@ export class ClusterAdapter implements Adapter {
   }
 
   #onMessage(message: string): void {
+    if (this.#closed) return;
     const type = message.slice(0, 1);
     try {
       if (type === 'b') {
