@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { RedisAdapter } from '../../src/adapters/redis.js';
+import { OutboundFrame } from '../../src/protocol/frame.js';
 import { adapterConformance, eventually, fakeConnection } from './conformance.js';
 import {
   countKeys,
@@ -102,3 +103,40 @@ test('redis: a restarted Redis connection resynchronizes this node', { skip }, a
   await eventually(() => node.isReady(), 10_000, 'ready again');
   assert.deepEqual(await observer.channel('a', 'chan'), { subscriptionCount: 1 });
 });
+
+test(
+  'redis: after a Redis outage, broadcasts from other nodes arrive again',
+  { skip },
+  async (t) => {
+    const keyPrefix = uniquePrefix();
+    const proxy = await startTcpProxy(REDIS_HOST, REDIS_PORT);
+    const behindProxy = new RedisAdapter({
+      url: `redis://127.0.0.1:${proxy.port}`,
+      keyPrefix,
+      requestTimeoutMs: 500,
+      options: { retryStrategy: () => 50 },
+    });
+    const direct = new RedisAdapter({ url: `redis://${REDIS_HOST}:${REDIS_PORT}`, keyPrefix });
+    t.after(async () => {
+      proxy.restore();
+      await behindProxy.close();
+      await direct.close();
+      await proxy.close();
+      await deletePrefix(keyPrefix);
+    });
+    await behindProxy.init();
+    await direct.init();
+    const s = fakeConnection('3.3');
+    behindProxy.addConnection('a', s);
+    await behindProxy.subscribe('a', 'feed', s);
+    proxy.cut();
+    await eventually(() => !behindProxy.isReady(), 5000, 'not ready');
+    proxy.restore();
+    await eventually(() => behindProxy.isReady(), 10_000, 'ready again');
+    // Published after recovery: must arrive (the subscriber connection resubscribed).
+    const frame = OutboundFrame.event('after', 'feed', '{}');
+    await direct.broadcast('a', 'feed', frame);
+    await eventually(() => s.frames.length > 0, 10_000, 'a broadcast after recovery');
+    assert.equal(s.frames[0], frame.text);
+  },
+);

@@ -105,9 +105,20 @@ export class RedisBackend implements ClusterBackend {
     const subscriber = this.#create();
     this.#client = client;
     this.#subscriber = subscriber;
+    const channels = [`${this.#base}:bus`, `${this.#base}:node:${nodeId}`];
     const update = () => {
       if (this.#closed) return;
-      handlers.onReadyChange(client.status === 'ready' && subscriber.status === 'ready');
+      if (client.status !== 'ready' || subscriber.status !== 'ready') {
+        handlers.onReadyChange(false);
+        return;
+      }
+      // Ready once the (re)subscription is confirmed, so no message published after is missed.
+      subscriber.subscribe(...channels).then(
+        () => {
+          if (!this.#closed) handlers.onReadyChange(true);
+        },
+        () => handlers.onReadyChange(false),
+      );
     };
     for (const c of [client, subscriber]) {
       // Errors are reported as not-ready; ioredis reconnects by itself.
@@ -120,8 +131,8 @@ export class RedisBackend implements ClusterBackend {
       else handlers.onMessage(message);
     });
     await Promise.all([client.connect(), subscriber.connect()]);
-    this.#nodeChannel = `${this.#base}:node:${nodeId}`;
-    await subscriber.subscribe(`${this.#base}:bus`, this.#nodeChannel);
+    this.#nodeChannel = channels[1]!;
+    await subscriber.subscribe(...channels);
     // The ready events after the first are reconnections.
     client.on('ready', update);
     subscriber.on('ready', update);
