@@ -358,9 +358,12 @@ export class FakeBackend implements ClusterBackend {
     return [...this.hub.nodes].filter(([, seen]) => seen < limit).map(([id]) => id);
   }
 
-  async reapNode(nodeId: string, timeoutMs?: number): Promise<ClusterTransition[]> {
+  async reapNode(
+    nodeId: string,
+    timeoutMs?: number,
+  ): Promise<{ transitions: ClusterTransition[]; done: boolean }> {
     await this.#gate();
-    return this.hub.reap(nodeId, timeoutMs);
+    return { transitions: this.hub.reap(nodeId, timeoutMs), done: true };
   }
 
   async nodeEntries(

@@ -140,3 +140,39 @@ test(
     assert.equal(s.frames[0], frame.text);
   },
 );
+
+test(
+  'redis: a dead node with more entries than one reap batch is reaped fully, once',
+  { skip },
+  async (t) => {
+    const keyPrefix = uniquePrefix();
+    const options = { url: `redis://${REDIS_HOST}:${REDIS_PORT}`, keyPrefix, nodeTimeoutMs: 1000 };
+    const survivors = [new RedisAdapter(options), new RedisAdapter(options)];
+    const dying = new RedisAdapter(options);
+    t.after(async () => {
+      await Promise.all(survivors.map((node) => node.close()));
+      await deletePrefix(keyPrefix);
+    });
+    await Promise.all([...survivors, dying].map((node) => node.init()));
+    const vacated: string[] = [];
+    for (const node of survivors) {
+      node.onTransitions((list) => {
+        for (const x of list) if (x.type === 'channel_vacated') vacated.push(x.channel);
+      });
+    }
+    const count = 1200;
+    await Promise.all(
+      Array.from({ length: count }, (_, i) => {
+        const s = fakeConnection(`9.${i}`);
+        dying.addConnection('a', s);
+        return dying.subscribe('a', `ch-${i}`, s);
+      }),
+    );
+    await dying.crash();
+    await eventually(() => vacated.length >= count, 15_000, 'every channel vacated');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(vacated.length, count);
+    assert.equal(new Set(vacated).size, count);
+    assert.equal((await survivors[0]!.channels('a')).size, 0);
+  },
+);

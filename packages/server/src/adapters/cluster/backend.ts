@@ -94,11 +94,15 @@ export interface ClusterBackend {
   /** Nodes whose last heartbeat is older than `timeoutMs`. */
   deadNodes(timeoutMs: number): Promise<string[]>;
   /**
-   * Removes every entry of `nodeId` and its heartbeat; returns the transitions it caused. Idempotent
-   * and atomic per entry, so concurrent reapers report each transition exactly once. With
-   * `timeoutMs`, does nothing if the node sent a heartbeat within that time (it came back).
+   * Removes up to a batch of entries of `nodeId`, and its heartbeat once none is left; returns the
+   * transitions that caused and whether the node is gone. Atomic per batch and idempotent, so
+   * concurrent reapers report each transition exactly once. With `timeoutMs`, does nothing if the
+   * node sent a heartbeat within that time (it came back).
    */
-  reapNode(nodeId: string, timeoutMs?: number): Promise<ClusterTransition[]>;
+  reapNode(
+    nodeId: string,
+    timeoutMs?: number,
+  ): Promise<{ readonly transitions: ClusterTransition[]; readonly done: boolean }>;
   /** The entries the shared state holds for `nodeId` (for resync). */
   nodeEntries(
     nodeId: string,

@@ -175,12 +175,7 @@ export class ClusterAdapter implements Adapter {
     if (this.#connected) {
       try {
         // Leave the cluster at once instead of waiting for the others to reap this node.
-        const transitions = await withTimeout(
-          this.#backend.reapNode(this.nodeId),
-          this.#requestTimeoutMs,
-          'leave',
-        );
-        this.#report(transitions);
+        await this.#reap(this.nodeId, undefined);
       } catch (error) {
         this.#logger?.warn({ err: error }, 'Could not remove this node from the cluster');
       }
@@ -492,20 +487,28 @@ export class ClusterAdapter implements Adapter {
       for (const node of dead) {
         if (node === this.nodeId) continue;
         this.#forgetNode(node);
-        const transitions = await withTimeout(
-          this.#backend.reapNode(node, this.#nodeTimeoutMs),
-          this.#requestTimeoutMs,
-          'reap',
-        );
-        if (transitions.length > 0) {
-          this.#logger?.info({ node, transitions: transitions.length }, 'Dead node reaped');
-        }
-        this.#report(transitions);
+        const count = await this.#reap(node, this.#nodeTimeoutMs);
+        if (count > 0) this.#logger?.info({ node, transitions: count }, 'Dead node reaped');
       }
     } catch (error) {
       this.#logger?.debug({ err: error }, 'Heartbeat failed');
     } finally {
       this.#ticking = false;
+    }
+  }
+
+  /** Removes `node`'s state batch by batch, reporting each batch's transitions as it goes. */
+  async #reap(node: string, timeoutMs: number | undefined): Promise<number> {
+    let count = 0;
+    for (;;) {
+      const { transitions, done } = await withTimeout(
+        this.#backend.reapNode(node, timeoutMs),
+        this.#requestTimeoutMs,
+        'reap',
+      );
+      count += transitions.length;
+      this.#report(transitions);
+      if (done) return count;
     }
   }
 

@@ -278,27 +278,23 @@ export class RedisBackend implements ClusterBackend {
     return (await this.#run(SCRIPTS.nodes, String(timeoutMs), 'dead')) as string[];
   }
 
-  /** Reaps `nodeId` if it is still silent for `timeoutMs` (-1: unconditionally, e.g. on close). */
-  async reapNode(nodeId: string, timeoutMs = -1): Promise<ClusterTransition[]> {
+  /** Reaps one batch of `nodeId` if it is still silent for `timeoutMs` (-1: unconditionally). */
+  async reapNode(
+    nodeId: string,
+    timeoutMs = -1,
+  ): Promise<{ transitions: ClusterTransition[]; done: boolean }> {
     const transitions: ClusterTransition[] = [];
-    for (;;) {
-      const r = (await this.#run(SCRIPTS.reap, nodeId, String(timeoutMs), String(REAP_BATCH))) as (
-        number | string
-      )[];
-      for (let i = 1; i + 3 < r.length; i += 4) {
-        const [type, appId, a, b] = r.slice(i, i + 4).map(String) as [
-          string,
-          string,
-          string,
-          string,
-        ];
-        if (type === 'v') transitions.push({ type: 'channel_vacated', appId, channel: a });
-        else if (type === 'r')
-          transitions.push({ type: 'member_removed', appId, channel: a, userId: b });
-        else if (type === 'o') transitions.push({ type: 'user_offline', appId, userId: a });
-      }
-      if (r[0] === 1) return transitions;
+    const r = (await this.#run(SCRIPTS.reap, nodeId, String(timeoutMs), String(REAP_BATCH))) as (
+      number | string
+    )[];
+    for (let i = 1; i + 3 < r.length; i += 4) {
+      const [type = '', appId = '', a = '', b = ''] = r.slice(i, i + 4).map(String);
+      if (type === 'v') transitions.push({ type: 'channel_vacated', appId, channel: a });
+      else if (type === 'r') {
+        transitions.push({ type: 'member_removed', appId, channel: a, userId: b });
+      } else if (type === 'o') transitions.push({ type: 'user_offline', appId, userId: a });
     }
+    return { transitions, done: r[0] === 1 };
   }
 
   async nodeEntries(
