@@ -122,11 +122,37 @@ test('an unreachable Redis fails start with a clear error', async () => {
   );
 });
 
+interface Message {
+  readonly event: string;
+  readonly data?: unknown;
+}
+
+/** A raw WebSocket that records every message from the start (none is missed before a wait). */
+interface Client {
+  readonly ws: WebSocket;
+  /** Resolves with the first message named `event` (already received or still to come). */
+  next(event: string): Promise<Message>;
+}
+
 /** Opens a raw WebSocket; resolves undefined when the server answers the upgrade with 501. */
-function openSocket(url: string): Promise<WebSocket | undefined> {
+function openSocket(url: string): Promise<Client | undefined> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url);
-    ws.once('open', () => resolve(ws));
+    const inbox: Message[] = [];
+    const waiters: { event: string; resolve: (m: Message) => void }[] = [];
+    ws.on('message', (raw) => {
+      const message = JSON.parse((raw as Buffer).toString('utf8')) as Message;
+      const i = waiters.findIndex((w) => w.event === message.event);
+      if (i >= 0) waiters.splice(i, 1)[0]!.resolve(message);
+      else inbox.push(message);
+    });
+    const next = (event: string) =>
+      new Promise<Message>((done) => {
+        const i = inbox.findIndex((m) => m.event === event);
+        if (i >= 0) done(inbox.splice(i, 1)[0]!);
+        else waiters.push({ event, resolve: done });
+      });
+    ws.once('open', () => resolve({ ws, next }));
     ws.once('unexpected-response', (_req, res) => {
       ws.terminate();
       if (res.statusCode === 501) resolve(undefined);
@@ -136,28 +162,14 @@ function openSocket(url: string): Promise<WebSocket | undefined> {
   });
 }
 
-function nextMessage(ws: WebSocket, event: string): Promise<{ event: string; data?: unknown }> {
-  return new Promise((resolve) => {
-    const onMessage = (raw: WebSocket.RawData) => {
-      const msg = JSON.parse((raw as Buffer).toString('utf8')) as { event: string; data?: unknown };
-      if (msg.event !== event) return;
-      ws.off('message', onMessage);
-      resolve(msg);
-    };
-    ws.on('message', onMessage);
-  });
-}
-
 test('an HTTP trigger on node A reaches a WebSocket subscriber on node B', { skip }, async (t) => {
   const [a, b] = (await cluster(t, 2)) as [TestServer, TestServer];
-  const ws = await openSocket(`${b.wsUrl}/app/${b.app.key}?protocol=7&client=js&version=8.4.0`);
-  if (!ws) return t.skip('the WebSocket server is still the 501 placeholder');
-  t.after(() => ws.terminate());
-  const established = nextMessage(ws, 'pusher:connection_established');
-  await established;
-  const subscribed = nextMessage(ws, 'pusher_internal:subscription_succeeded');
-  ws.send(JSON.stringify({ event: 'pusher:subscribe', data: { channel: 'orders' } }));
-  await subscribed;
+  const client = await openSocket(`${b.wsUrl}/app/${b.app.key}?protocol=7&client=js&version=8.4.0`);
+  if (!client) return t.skip('the WebSocket server is still the 501 placeholder');
+  t.after(() => client.ws.terminate());
+  await client.next('pusher:connection_established');
+  client.ws.send(JSON.stringify({ event: 'pusher:subscribe', data: { channel: 'orders' } }));
+  await client.next('pusher_internal:subscription_succeeded');
   const pusher = new Pusher({
     appId: a.app.id,
     key: a.app.key,
@@ -166,7 +178,7 @@ test('an HTTP trigger on node A reaches a WebSocket subscriber on node B', { ski
     port: String(a.apiPort),
     useTLS: false,
   });
-  const received = nextMessage(ws, 'order-placed');
+  const received = client.next('order-placed');
   let status: number;
   try {
     status = (await pusher.trigger('orders', 'order-placed', { id: 7 })).status;
