@@ -25,6 +25,8 @@ import {
 } from '../adapter.js';
 import { LocalRegistry, type LocalConnection } from '../local-registry.js';
 import type { ClusterBackend, ClusterTransition, SubscriptionEntry } from './backend.js';
+import { resync } from './resync.js';
+import { withTimeout } from './with-timeout.js';
 
 export type { ClusterTransition } from './backend.js';
 
@@ -67,28 +69,6 @@ function fields(message: string, count: number): string[] {
   }
   out.push(message.slice(start));
   return out;
-}
-
-/** Rejects with {@link AdapterTimeoutError} when `promise` does not settle within `ms`. */
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new AdapterTimeoutError(`The cluster did not answer in time (${what})`)),
-      ms,
-    );
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        if (error instanceof AdapterTimeoutError) return reject(error);
-        const reason = error instanceof Error ? `: ${error.message}` : '';
-        reject(new AdapterTimeoutError(`The cluster is unavailable (${what})${reason}`));
-      },
-    );
-  });
 }
 
 /** An {@link Adapter} for many nodes over a {@link ClusterBackend}. */
@@ -535,80 +515,12 @@ export class ClusterAdapter implements Adapter {
   }
 
   async #resyncOnce(): Promise<void> {
-    const t = this.#requestTimeoutMs;
-    const remote = await withTimeout(this.#backend.nodeEntries(this.nodeId), t, 'resync');
-    const transitions: ClusterTransition[] = [];
-    // Joins first, so a channel still occupied here is not reported vacated then occupied.
-    const remoteSubs = new Set(
-      remote.subscriptions.map((sub) => `${sub.appId}${SEP}${sub.channel}${SEP}${sub.socketId}`),
+    const transitions = await resync(
+      this.#backend,
+      this.local,
+      this.nodeId,
+      this.#requestTimeoutMs,
     );
-    for (const appId of [...this.local.appIds()]) {
-      for (const [channel] of [...this.local.channels(appId)]) {
-        for (const [socketId, member] of this.local.subscriptions(appId, channel)) {
-          if (remoteSubs.has(`${appId}${SEP}${channel}${SEP}${socketId}`)) continue;
-          if (!this.local.isSubscribed(appId, channel, socketId)) continue;
-          const out = await withTimeout(
-            this.#backend.join(
-              this.nodeId,
-              member ? { appId, channel, socketId, member } : { appId, channel, socketId },
-            ),
-            t,
-            'resync',
-          );
-          if (!out.ok) continue;
-          if (out.occupied) transitions.push({ type: 'channel_occupied', appId, channel });
-          if (out.memberAdded && member) {
-            transitions.push({
-              type: 'member_added',
-              appId,
-              channel,
-              userId: member.userId,
-              userInfo: member.userInfo,
-            });
-          }
-        }
-      }
-    }
-    for (const sub of remote.subscriptions) {
-      // Checked right before the write, so a concurrent local change is ordered after it.
-      if (this.local.isSubscribed(sub.appId, sub.channel, sub.socketId)) continue;
-      const out = await withTimeout(
-        this.#backend.leave(this.nodeId, sub.appId, sub.channel, sub.socketId),
-        t,
-        'resync',
-      );
-      const { appId, channel } = sub;
-      if (out.vacated) transitions.push({ type: 'channel_vacated', appId, channel });
-      if (out.memberRemoved && out.userId !== undefined) {
-        transitions.push({ type: 'member_removed', appId, channel, userId: out.userId });
-      }
-    }
-    const remoteSignIns = new Set(
-      remote.signIns.map((s) => `${s.appId}${SEP}${s.userId}${SEP}${s.socketId}`),
-    );
-    for (const appId of [...this.local.appIds()]) {
-      for (const [userId, sockets] of [...this.local.signedInUsers(appId)]) {
-        for (const socketId of [...sockets]) {
-          if (remoteSignIns.has(`${appId}${SEP}${userId}${SEP}${socketId}`)) continue;
-          if (!this.local.userSockets(appId, userId).has(socketId)) continue;
-          if (
-            await withTimeout(
-              this.#backend.signIn(this.nodeId, { appId, userId, socketId }),
-              t,
-              'resync',
-            )
-          ) {
-            transitions.push({ type: 'user_online', appId, userId });
-          }
-        }
-      }
-    }
-    for (const s of remote.signIns) {
-      if (this.local.userSockets(s.appId, s.userId).has(s.socketId)) continue;
-      if (await withTimeout(this.#backend.signOut(this.nodeId, s), t, 'resync')) {
-        transitions.push({ type: 'user_offline', appId: s.appId, userId: s.userId });
-      }
-    }
     this.#report(transitions);
   }
 
