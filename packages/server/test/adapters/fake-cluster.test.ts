@@ -1,5 +1,8 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { ClusterTransition } from '../../src/adapters/adapter.js';
 import { ClusterAdapter } from '../../src/adapters/cluster/cluster-adapter.js';
-import { adapterConformance } from './conformance.js';
+import { adapterConformance, eventually, fakeConnection } from './conformance.js';
 import { FakeHub } from './fake-cluster.js';
 
 const nodeTimeoutMs = 1000;
@@ -35,4 +38,26 @@ adapterConformance({
       },
     };
   },
+});
+
+test('a connection that closes while its join is in flight leaves no ghost behind', async (t) => {
+  const hub = new FakeHub();
+  const backend = hub.backend();
+  const node = new ClusterAdapter(backend, { nodeTimeoutMs, requestTimeoutMs: 1000 });
+  await node.init();
+  t.after(() => node.close());
+  const seen: ClusterTransition[] = [];
+  node.onTransitions((list) => seen.push(...list));
+  const s = fakeConnection('5.5');
+  node.addConnection('a', s);
+  backend.delayMs = 50;
+  const joining = node.subscribe('a', 'presence-g', s, { member: { userId: 'ghost' } });
+  node.removeConnection('a', s.socketId);
+  const result = await joining;
+  assert.ok(result.ok && result.occupied && result.memberAdded);
+  await eventually(() => seen.length === 2, 5000, 'the undo');
+  backend.delayMs = 0;
+  assert.deepEqual(seen.map((x) => x.type).sort(), ['channel_vacated', 'member_removed']);
+  assert.deepEqual(await node.channel('a', 'presence-g'), { subscriptionCount: 0, userCount: 0 });
+  assert.equal(node.local.isSubscribed('a', 'presence-g', s.socketId), false);
 });

@@ -221,6 +221,12 @@ export class ClusterAdapter implements Adapter {
           'subscribe',
         );
         if (!outcome.ok) return { ok: false, reason: 'member-limit' };
+        if (this.local.connection(appId, connection.socketId) !== connection) {
+          // The connection closed while the join was in flight: take it back out, and announce
+          // what that leave causes, so no ghost subscriber or member stays in the cluster.
+          void this.#undoJoin(appId, channel, connection.socketId);
+          return outcome;
+        }
         this.local.join(appId, channel, connection, member);
         return outcome;
       } catch (error) {
@@ -244,6 +250,24 @@ export class ClusterAdapter implements Adapter {
       memberAdded: false,
       subscriptionCount: join.subscriptionCount,
     };
+  }
+
+  async #undoJoin(appId: string, channel: string, socketId: string): Promise<void> {
+    try {
+      const out = await withTimeout(
+        this.#backend.leave(this.nodeId, appId, channel, socketId),
+        this.#requestTimeoutMs,
+        'unsubscribe',
+      );
+      const transitions: ClusterTransition[] = [];
+      if (out.vacated) transitions.push({ type: 'channel_vacated', appId, channel });
+      if (out.memberRemoved && out.userId !== undefined) {
+        transitions.push({ type: 'member_removed', appId, channel, userId: out.userId });
+      }
+      this.#report(transitions);
+    } catch (error) {
+      this.#lost('unsubscribe', error);
+    }
   }
 
   async unsubscribe(appId: string, channel: string, socketId: string): Promise<UnsubscribeResult> {
