@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ClusterTransition } from '../../src/adapters/adapter.js';
 import { ClusterAdapter } from '../../src/adapters/cluster/cluster-adapter.js';
+import { OutboundFrame } from '../../src/protocol/frame.js';
 import { adapterConformance, eventually, fakeConnection } from './conformance.js';
 import { FakeHub } from './fake-cluster.js';
 
@@ -60,4 +61,36 @@ test('a connection that closes while its join is in flight leaves no ghost behin
   assert.deepEqual(seen.map((x) => x.type).sort(), ['channel_vacated', 'member_removed']);
   assert.deepEqual(await node.channel('a', 'presence-g'), { subscriptionCount: 0, userCount: 0 });
   assert.equal(node.local.isSubscribed('a', 'presence-g', s.socketId), false);
+});
+
+test('an outage queues nothing: broadcasts meanwhile stay local and are not replayed', async (t) => {
+  const hub = new FakeHub();
+  const [ba, bb] = [hub.backend(), hub.backend()];
+  const a = new ClusterAdapter(ba, { nodeTimeoutMs, requestTimeoutMs: 300 });
+  const b = new ClusterAdapter(bb, { nodeTimeoutMs, requestTimeoutMs: 300 });
+  await Promise.all([a.init(), b.init()]);
+  t.after(() => Promise.all([a.close(), b.close()]));
+  const local = fakeConnection('6.1');
+  const remote = fakeConnection('6.2');
+  a.addConnection('a', local);
+  b.addConnection('a', remote);
+  await a.subscribe('a', 'feed', local);
+  await b.subscribe('a', 'feed', remote);
+  let published = 0;
+  const publish = ba.publish.bind(ba);
+  ba.publish = (message) => {
+    published++;
+    return publish(message);
+  };
+  ba.disconnect();
+  for (let i = 0; i < 1000; i++) {
+    await a.broadcast('a', 'feed', OutboundFrame.event('during', 'feed', String(i)));
+  }
+  assert.equal(local.frames.length, 1000, 'local delivery keeps working');
+  assert.equal(published, 0, 'nothing sent to (or queued for) the backend');
+  ba.reconnect();
+  await eventually(() => a.isReady(), 5000, 'ready again');
+  await a.broadcast('a', 'feed', OutboundFrame.event('after', 'feed', '{}'));
+  await eventually(() => remote.frames.length === 1, 5000, 'the broadcast after recovery');
+  assert.match(remote.frames[0]!, /"after"/);
 });
