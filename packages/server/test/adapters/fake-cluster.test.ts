@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ClusterTransition } from '../../src/adapters/adapter.js';
+import { AdapterTimeoutError, type ClusterTransition } from '../../src/adapters/adapter.js';
 import { ClusterAdapter } from '../../src/adapters/cluster/cluster-adapter.js';
 import { OutboundFrame } from '../../src/protocol/frame.js';
 import { adapterConformance, eventually, fakeConnection } from './conformance.js';
@@ -93,4 +93,19 @@ test('an outage queues nothing: broadcasts meanwhile stay local and are not repl
   await a.broadcast('a', 'feed', OutboundFrame.event('after', 'feed', '{}'));
   await eventually(() => remote.frames.length === 1, 5000, 'the broadcast after recovery');
   assert.match(remote.frames[0]!, /"after"/);
+});
+
+test('close rejects a pending cluster request instead of leaving it hanging', async () => {
+  const hub = new FakeHub();
+  const [ba, bb] = [hub.backend(), hub.backend()];
+  const a = new ClusterAdapter(ba, { nodeTimeoutMs, requestTimeoutMs: 60_000 });
+  const b = new ClusterAdapter(bb, { nodeTimeoutMs, requestTimeoutMs: 300 });
+  await Promise.all([a.init(), b.init()]);
+  bb.cut = true;
+  const query = a.connectionCount('a');
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  await a.close();
+  await assert.rejects(query, AdapterTimeoutError);
+  bb.cut = false;
+  await b.close();
 });

@@ -54,6 +54,7 @@ interface PendingRequest {
   readonly waiting: Set<string>;
   total: number;
   readonly resolve: (total: number) => void;
+  readonly reject: (error: Error) => void;
   readonly timer: NodeJS.Timeout;
 }
 
@@ -90,7 +91,7 @@ export class ClusterAdapter implements Adapter {
   #dirty = false;
   #resyncing: Promise<void> | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
-  #ticking = false;
+  #tickRunning: Promise<void> | undefined;
 
   constructor(backend: ClusterBackend, options: ClusterAdapterOptions = {}) {
     this.#backend = backend;
@@ -141,7 +142,10 @@ export class ClusterAdapter implements Adapter {
     this.#connected = true;
     await withTimeout(this.#backend.heartbeat(this.nodeId), this.#requestTimeoutMs, 'heartbeat');
     this.#ready = true;
-    this.#heartbeat = setInterval(() => void this.#tick(), this.#heartbeatIntervalMs).unref();
+    this.#heartbeat = setInterval(() => {
+      if (this.#tickRunning || this.#closed) return;
+      this.#tickRunning = this.#tick().finally(() => (this.#tickRunning = undefined));
+    }, this.#heartbeatIntervalMs).unref();
   }
 
   async close(): Promise<void> {
@@ -151,7 +155,10 @@ export class ClusterAdapter implements Adapter {
     for (const [id, request] of this.#pending) {
       clearTimeout(request.timer);
       this.#pending.delete(id);
+      request.reject(new AdapterTimeoutError('The adapter is closing'));
     }
+    // Let a heartbeat or resync in flight finish, so it cannot re-add this node after it left.
+    await Promise.allSettled([this.#tickRunning, this.#resyncing]);
     if (this.#connected) {
       try {
         // Leave the cluster at once instead of waiting for the others to reap this node.
@@ -379,7 +386,13 @@ export class ClusterAdapter implements Adapter {
         this.#pending.delete(requestId);
         reject(new AdapterTimeoutError('The cluster did not answer in time (connection count)'));
       }, this.#requestTimeoutMs);
-      this.#pending.set(requestId, { waiting: new Set(others), total: own, resolve, timer });
+      this.#pending.set(requestId, {
+        waiting: new Set(others),
+        total: own,
+        resolve,
+        reject,
+        timer,
+      });
       this.#publish(['q', this.nodeId, requestId, 'count', appId]).catch(() => undefined);
     });
   }
@@ -470,14 +483,13 @@ export class ClusterAdapter implements Adapter {
   }
 
   async #tick(): Promise<void> {
-    if (this.#ticking || this.#closed) return;
-    this.#ticking = true;
     try {
       const { rejoined } = await withTimeout(
         this.#backend.heartbeat(this.nodeId),
         this.#requestTimeoutMs,
         'heartbeat',
       );
+      if (this.#closed) return;
       if (rejoined || this.#dirty || !this.#ready) {
         if (rejoined) this.#logger?.warn('This node had been declared dead; resynchronizing');
         await this.#resync();
@@ -489,15 +501,13 @@ export class ClusterAdapter implements Adapter {
         'dead nodes',
       );
       for (const node of dead) {
-        if (node === this.nodeId) continue;
+        if (node === this.nodeId || this.#closed) continue;
         this.#forgetNode(node);
         const count = await this.#reap(node, this.#nodeTimeoutMs);
         if (count > 0) this.#logger?.info({ node, transitions: count }, 'Dead node reaped');
       }
     } catch (error) {
       this.#logger?.debug({ err: error }, 'Heartbeat failed');
-    } finally {
-      this.#ticking = false;
     }
   }
 
