@@ -72,6 +72,10 @@ test('redis: a closed cluster leaves no keys behind', { skip }, async () => {
 
 test('redis: a bad key prefix is refused with a clear error', () => {
   assert.throws(() => new RedisAdapter({ keyPrefix: 'a{b}' }), /no braces/);
+  assert.throws(
+    () => new RedisAdapter({ options: { keyPrefix: 'x:' } }),
+    /redisKeyPrefix, not redisOptions.keyPrefix/,
+  );
 });
 
 test('redis: a restarted Redis connection resynchronizes this node', { skip }, async (t) => {

@@ -75,6 +75,12 @@ export class RedisBackend implements ClusterBackend {
     if (!prefix || /[{}]/.test(prefix)) {
       throw new TypeError('The Redis key prefix must be non-empty and contain no braces');
     }
+    if (options.options && 'keyPrefix' in options.options) {
+      // The Lua scripts derive key names themselves; ioredis' own prefixing would split them.
+      throw new TypeError(
+        'Set the Redis key prefix with redisKeyPrefix, not redisOptions.keyPrefix',
+      );
+    }
     this.#base = `{${prefix}}`;
     this.#url = options.url;
     this.#options = options.options ?? {};
