@@ -180,3 +180,33 @@ test(
     assert.equal((await survivors[0]!.channels('a')).size, 0);
   },
 );
+
+test(
+  'redis: state lost in Redis (restart without data) is rebuilt by the nodes',
+  { skip },
+  async (t) => {
+    const keyPrefix = uniquePrefix();
+    const options = { url: `redis://${REDIS_HOST}:${REDIS_PORT}`, keyPrefix, nodeTimeoutMs: 1000 };
+    const [a, b] = [new RedisAdapter(options), new RedisAdapter(options)];
+    t.after(async () => {
+      await Promise.all([a.close(), b.close()]);
+      await deletePrefix(keyPrefix);
+    });
+    await Promise.all([a.init(), b.init()]);
+    const sa = fakeConnection('7.1');
+    const sb = fakeConnection('7.2');
+    a.addConnection('a', sa);
+    b.addConnection('a', sb);
+    await a.subscribe('a', 'presence-z', sa, { member: { userId: 'u' } });
+    await b.subscribe('a', 'presence-z', sb, { member: { userId: 'u' } });
+    await b.signIn('a', 'u', sb.socketId);
+    const seen: string[] = [];
+    for (const node of [a, b]) node.onTransitions((list) => seen.push(...list.map((x) => x.type)));
+    await deletePrefix(keyPrefix);
+    await eventually(() => seen.length >= 3, 10_000, 'the rebuild');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.deepEqual(seen.sort(), ['channel_occupied', 'member_added', 'user_online']);
+    assert.deepEqual(await a.channel('a', 'presence-z'), { subscriptionCount: 2, userCount: 1 });
+    assert.deepEqual(await a.onlineUsers('a', ['u']), ['u']);
+  },
+);
