@@ -128,7 +128,11 @@ export interface Adapter {
   /** Closes every socket signed in as `userId`, on every node. */
   terminateUser(appId: string, userId: string, code: number, reason: string): Promise<void>;
 
-  /** Subscribes a local connection and reports cluster-wide transitions. */
+  /**
+   * Subscribes a local connection and reports cluster-wide transitions. The connection must be
+   * registered with {@link Adapter.addConnection}; multi-node adapters take the join back out when
+   * the connection was removed while the join was in flight.
+   */
   subscribe(
     appId: string,
     channel: string,
