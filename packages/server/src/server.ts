@@ -6,7 +6,7 @@
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MemoryAdapter } from './adapters/memory.js';
-import { StaticAppStore } from './apps/static-store.js';
+import { createAppStore } from './app-stores/index.js';
 import { parseConfig } from './config/parse.js';
 import type { Config, ConfigInput } from './config/schema.js';
 import { createWebSocketServer } from './connection/websocket-server.js';
@@ -79,7 +79,7 @@ export function createServer(
   const logger = options.logger ?? createLogger(config.logLevel);
   const context: ServerContext = {
     config,
-    apps: new StaticAppStore(config.apps),
+    apps: createAppStore(config, logger),
     adapter: new MemoryAdapter(),
     events: new ServerEvents(),
     logger,

@@ -140,8 +140,39 @@ export const configSchema = z
       .array(appSchema)
       .default([])
       .describe('Apps served; none = a dev app (app-id / app-key / app-secret).'),
+    // --- app stores --- (and metrics; see docs/app-stores.md, docs/metrics.md)
+    appStore: z
+      .enum(['static', 'postgres', 'mysql'])
+      .default('static')
+      .describe('Where apps come from: the configuration (static), PostgreSQL or MySQL/MariaDB.'),
+    appStoreUrl: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Database URL for the postgres/mysql app store (postgres://..., mysql://...).'),
+    appStoreTable: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'must be a plain SQL identifier')
+      .default('herald_apps')
+      .describe('Table the postgres/mysql app store reads (created by `herald migrate`).'),
+    appStoreCacheTtlSeconds: positiveInt()
+      .default(60)
+      .describe('How long a database app lookup is cached; changes take effect within it.'),
+    metricsPort: z
+      .number()
+      .int()
+      .min(0)
+      .max(65535)
+      .optional()
+      .describe('Serve Prometheus metrics at /metrics on this port (default: off).'),
+    // --- end app stores ---
   })
-  .strict();
+  .strict()
+  // --- app stores --- a database app store needs its URL.
+  .refine((c) => c.appStore === 'static' || c.appStoreUrl !== undefined, {
+    message: 'appStoreUrl is required when appStore is postgres or mysql',
+    path: ['appStoreUrl'],
+  });
 
 /** A validated, frozen configuration. */
 export type Config = z.infer<typeof configSchema>;
