@@ -10,6 +10,7 @@ import {
   isBooleanColumn,
   isIntegerColumn,
   isJsonColumn,
+  isTextColumn,
   type AppColumn,
 } from './table.js';
 
@@ -19,6 +20,8 @@ export type RowResult =
   | { readonly ok: false; readonly id: string; readonly reason: string };
 
 function normalize(column: AppColumn, value: unknown): unknown {
+  if (isTextColumn(column) && (typeof value === 'number' || typeof value === 'bigint'))
+    return String(value);
   if (isBooleanColumn(column) && (value === 0 || value === 1)) return value === 1;
   // pg returns BIGINT/NUMERIC as strings; a column typed as text may hold digits.
   if (isIntegerColumn(column) && typeof value === 'string' && /^-?\d+$/.test(value.trim()))
@@ -47,7 +50,8 @@ export function parseAppRow(row: Readonly<Record<string, unknown>>): RowResult {
     if (value === null || value === undefined) continue;
     try {
       input[setting] = normalize(column, value);
-    } catch {
+    } catch (error) {
+      if (!(error instanceof SyntaxError)) throw error;
       return { ok: false, id, reason: `${column}: not valid JSON` };
     }
   }

@@ -53,6 +53,11 @@ const COLUMN_KINDS: Readonly<Record<AppColumn, ColumnKind>> = {
   webhooks: 'json',
 };
 
+/** Whether a column holds text (an operator's table may use an integer id). */
+export function isTextColumn(column: AppColumn): boolean {
+  return COLUMN_KINDS[column] === 'text';
+}
+
 /** Whether a column holds a boolean (MySQL returns those as 0/1). */
 export function isBooleanColumn(column: AppColumn): boolean {
   return COLUMN_KINDS[column] === 'bool';

@@ -1,0 +1,166 @@
+/**
+ * App-store pieces that need no database: config validation, row mapping, secret masking, and the
+ * documented table layout.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { pino } from 'pino';
+import {
+  appTableSql,
+  createAppStore,
+  maskSecrets,
+  maskUrl,
+  runMigrate,
+} from '../../src/app-stores/index.js';
+import { parseAppRow } from '../../src/app-stores/row.js';
+import { APP_COLUMNS } from '../../src/app-stores/table.js';
+import { StaticAppStore } from '../../src/apps/static-store.js';
+import { ConfigError, parseConfig } from '../../src/config/parse.js';
+import { appSchema } from '../../src/config/schema.js';
+
+const silent = pino({ level: 'silent' });
+
+describe('app store configuration', () => {
+  it('requires a URL for the sql stores', () => {
+    for (const appStore of ['postgres', 'mysql'] as const) {
+      assert.throws(
+        () => parseConfig({ appStore }),
+        (error: unknown) => error instanceof ConfigError && error.paths.includes('appStoreUrl'),
+      );
+      const config = parseConfig({ appStore, appStoreUrl: 'postgres://u@h/db' });
+      assert.equal(config.appStore, appStore);
+      assert.equal(config.appStoreTable, 'herald_apps');
+      assert.equal(config.appStoreCacheTtlSeconds, 60);
+    }
+  });
+
+  it('rejects a table name that is not a plain identifier and a non-positive TTL', () => {
+    assert.throws(() => parseConfig({ appStoreTable: 'apps; DROP TABLE x' }), ConfigError);
+    assert.throws(() => parseConfig({ appStoreCacheTtlSeconds: 0 }), ConfigError);
+    assert.throws(() => parseConfig({ appStore: 'redis' as never }), ConfigError);
+  });
+
+  it('createAppStore builds the static store by default', async () => {
+    const store = createAppStore(
+      parseConfig({ apps: [{ id: '1', key: 'k', secret: 's' }] }),
+      silent,
+    );
+    assert.ok(store instanceof StaticAppStore);
+    assert.equal((await store.findByKey('k'))?.id, '1');
+  });
+
+  it('runMigrate refuses the static store', async () => {
+    await assert.rejects(runMigrate(parseConfig({})), /Nothing to migrate/);
+  });
+});
+
+describe('app rows', () => {
+  it('has one column per app setting', () => {
+    assert.deepEqual(Object.values(APP_COLUMNS).sort(), Object.keys(appSchema.shape).sort());
+  });
+
+  it('normalizes driver types: 0/1 booleans, numeric strings, JSON text', () => {
+    const result = parseAppRow({
+      id: 1,
+      key: 'k',
+      secret: 's',
+      enabled: 0,
+      client_events: 1,
+      max_connections: '25',
+      webhooks: '[{"url":"https://example.com/h"}]',
+      name: null,
+      extra_column: 'ignored',
+    });
+    assert.ok(result.ok);
+    assert.equal(result.app.id, '1');
+    assert.equal(result.app.enabled, false);
+    assert.equal(result.app.clientEvents, true);
+    assert.equal(result.app.maxConnections, 25);
+    assert.equal(result.app.webhooks[0]?.url, 'https://example.com/h');
+    assert.equal(result.app.name, undefined);
+  });
+
+  it('refuses bad rows with a reason that names the setting, not the value', () => {
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ id: 'a', key: 'k', secret: '' }, /^secret: /],
+      [{ id: 'a', key: 'k' }, /^secret: /],
+      [{ id: 'a', key: 'k', secret: 'TOPSECRET', max_connections: 'lots' }, /^maxConnections: /],
+      [{ id: 'a', key: 'k', secret: 'TOPSECRET', enabled: 'yes' }, /^enabled: /],
+      [
+        { id: 'a', key: 'k', secret: 'TOPSECRET', webhooks: '{not json' },
+        /^webhooks: not valid JSON$/,
+      ],
+      [{ id: 'a', key: 'k', secret: 'TOPSECRET', webhooks: { url: 'x' } }, /^webhooks: /],
+    ];
+    for (const [row, reason] of cases) {
+      const result = parseAppRow(row);
+      assert.equal(result.ok, false, JSON.stringify(row));
+      if (result.ok) continue;
+      assert.equal(result.id, 'a');
+      assert.match(result.reason, reason);
+      assert.doesNotMatch(result.reason, /TOPSECRET|lots|yes/);
+    }
+  });
+});
+
+describe('maskSecrets', () => {
+  it('hides app secrets and URL passwords, keeps the rest', () => {
+    const config = parseConfig({
+      appStore: 'postgres',
+      appStoreUrl: 'postgres://herald:pa%24%24word@db.internal:5432/herald',
+      webhookUrl: 'https://user:hookpass@hooks.example.com/x',
+      apps: [
+        {
+          id: '1',
+          key: 'public-key',
+          secret: 'very-secret',
+          webhooks: [{ url: 'https://a:b@example.com/h' }],
+        },
+      ],
+    });
+    const masked = maskSecrets(config);
+    const text = JSON.stringify(masked);
+    for (const leaked of ['very-secret', 'pa%24%24word', 'hookpass', ':b@'])
+      assert.ok(!text.includes(leaked), leaked);
+    assert.equal(masked.apps[0]?.secret, '***');
+    assert.equal(masked.apps[0]?.key, 'public-key');
+    assert.equal(masked.appStoreUrl, 'postgres://herald:***@db.internal:5432/herald');
+    assert.equal(masked.webhookUrl, 'https://user:***@hooks.example.com/x');
+    assert.equal(masked.port, config.port);
+    assert.equal(config.apps[0]?.secret, 'very-secret', 'the config itself is untouched');
+  });
+
+  it('leaves URLs without a password and non-URLs alone', () => {
+    assert.equal(maskUrl('mysql://root@127.0.0.1:3306/test'), 'mysql://root@127.0.0.1:3306/test');
+    assert.equal(maskUrl('not a url @ all'), 'not a url @ all');
+    assert.equal(maskUrl('redis://:pw@127.0.0.1:6379'), 'redis://:***@127.0.0.1:6379');
+    assert.deepEqual(maskSecrets({ redisPassword: 'x', natsToken: 'y', n: 1 }), {
+      redisPassword: '***',
+      natsToken: '***',
+      n: 1,
+    });
+  });
+
+  it('createAppStore logs the database URL without its password', () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+    const store = createAppStore(
+      parseConfig({ appStore: 'postgres', appStoreUrl: 'postgres://herald:hunter2@127.0.0.1:1/x' }),
+      logger,
+    );
+    void store.close();
+    assert.ok(lines.join('').includes('herald:***@127.0.0.1:1'));
+    assert.ok(!lines.join('').includes('hunter2'));
+  });
+});
+
+describe('docs/app-stores.md', () => {
+  it('shows the exact table layout runMigrate creates', () => {
+    const doc = readFileSync(new URL('../../../../docs/app-stores.md', import.meta.url), 'utf8');
+    assert.ok(doc.includes(appTableSql('postgres', 'herald_apps')), 'PostgreSQL DDL');
+    assert.ok(doc.includes(appTableSql('mysql', 'herald_apps')), 'MySQL DDL');
+    for (const column of Object.keys(APP_COLUMNS))
+      assert.ok(doc.includes(`| \`${column}\``), column);
+  });
+});
