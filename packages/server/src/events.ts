@@ -63,7 +63,41 @@ export type ServerEvent =
       readonly appId: string;
       readonly channel: string;
       readonly count: number;
-    };
+    }
+  // --- metrics --- Emitted only for metrics; emit them behind `if (events.active)` so they cost
+  // nothing when metrics are off. See docs/metrics.md.
+  /** One WebSocket message received from a client (`bytes`: its size). */
+  | { readonly type: 'message_in'; readonly appId: string; readonly bytes: number }
+  /** Frames written to clients: `messages` frames (one per recipient) of `bytes` bytes in total. */
+  | {
+      readonly type: 'message_out';
+      readonly appId: string;
+      readonly messages: number;
+      readonly bytes: number;
+    }
+  /**
+   * One HTTP API request answered. `route` is the route template (`/apps/:appId/events`), never
+   * the raw path, or `(unmatched)`; keeps the metric's label set small.
+   */
+  | {
+      readonly type: 'http_request';
+      readonly route: string;
+      readonly method: string;
+      readonly status: number;
+      readonly durationMs: number;
+    }
+  /**
+   * One webhook POST attempt: `delivered` (2xx), `retry` (failed, will be retried) or `failed`
+   * (failed, given up).
+   */
+  | {
+      readonly type: 'webhook_delivery';
+      readonly appId: string;
+      readonly outcome: 'delivered' | 'retry' | 'failed';
+      readonly durationMs: number;
+    }
+  /** One adapter publish (fan-out to the cluster) and how long it took. */
+  | { readonly type: 'adapter_publish'; readonly adapter: string; readonly durationMs: number };
 
 /** A listener of server events; it must not throw and must not block. */
 export type ServerEventListener = (event: ServerEvent) => void;

@@ -14,6 +14,7 @@ import type { ServerContext } from './context.js';
 import { ServerEvents } from './events.js';
 import { createHttpApi } from './http/api.js';
 import { createLogger, type Logger } from './logger.js';
+import { startMetricsServer, type MetricsServer } from './metrics/index.js';
 import { CloseCodes } from './protocol/close-codes.js';
 
 /** Where a started server listens. */
@@ -24,6 +25,8 @@ export interface ServerAddress {
   readonly port: number;
   /** The HTTP API port (same as `port` unless configured apart). */
   readonly apiPort: number;
+  /** The Prometheus `/metrics` port, when `metricsPort` is configured. */
+  readonly metricsPort?: number;
 }
 
 /** A Herald server instance. */
@@ -99,6 +102,7 @@ export function createServer(
     : undefined;
 
   let address: ServerAddress | undefined;
+  let metrics: MetricsServer | undefined;
   let stopping: Promise<void> | undefined;
 
   return {
@@ -112,7 +116,11 @@ export function createServer(
       await context.adapter.init();
       const port = await listen(main, config.host, config.port);
       const apiPort = apiServer ? await listen(apiServer, config.host, config.apiPort ?? 0) : port;
-      address = { host: config.host, port, apiPort };
+      if (config.metricsPort !== undefined)
+        metrics = await startMetricsServer(context, config.metricsPort);
+      address = metrics
+        ? { host: config.host, port, apiPort, metricsPort: metrics.port }
+        : { host: config.host, port, apiPort };
       logger.info({ host: config.host, port, apiPort }, 'Herald listening');
       return address;
     },
@@ -128,6 +136,7 @@ export function createServer(
         clearTimeout(deadline);
         await context.adapter.close();
         await context.apps.close();
+        await metrics?.close();
         logger.info('Herald stopped');
       })();
       return stopping;
