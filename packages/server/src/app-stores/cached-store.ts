@@ -10,6 +10,7 @@
  */
 import type { App, AppStore } from '../apps/app-store.js';
 import type { Logger } from '../logger.js';
+import { maskUrlsInText } from './mask.js';
 import { parseAppRow } from './row.js';
 
 /** A raw row of the app table. */
@@ -186,11 +187,9 @@ export class CachedAppStore implements AppStore {
   }
 }
 
-/** The message and code of a driver error, without anything else it may carry (such as a URL). */
+/** The message (URL passwords masked) and code of a driver error, without anything else it carries. */
 function describeError(error: unknown): { message: string; code?: string } {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    return typeof code === 'string' ? { message: error.message, code } : { message: error.message };
-  }
-  return { message: String(error) };
+  const message = maskUrlsInText(error instanceof Error ? error.message : String(error));
+  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? { message, code } : { message };
 }

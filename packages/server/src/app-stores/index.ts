@@ -16,7 +16,7 @@ export { CachedAppStore } from './cached-store.js';
 export type { AppRow, AppRowSource, CachedAppStoreOptions } from './cached-store.js';
 export { runMigrate } from './migrate.js';
 export type { MigrateResult } from './migrate.js';
-export { maskSecrets, maskUrl } from './mask.js';
+export { maskSecrets, maskUrl, maskUrlsInText } from './mask.js';
 export { appTableSql } from './table.js';
 export type { SqlDialect } from './table.js';
 

@@ -24,6 +24,14 @@ export function maskUrl(url: string): string {
   }
 }
 
+/**
+ * `text` with the password of every URL in it replaced by `***` (for driver error messages that
+ * might quote a connection string).
+ */
+export function maskUrlsInText(text: string): string {
+  return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^\s:@/]*:)[^\s@/]+@/gi, `$1${MASK}@`);
+}
+
 function mask(value: unknown, field: string | undefined): unknown {
   if (typeof value === 'string')
     return field !== undefined && SECRET_FIELD.test(field) ? MASK : maskUrl(value);

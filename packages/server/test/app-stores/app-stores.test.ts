@@ -11,6 +11,7 @@ import {
   createAppStore,
   maskSecrets,
   maskUrl,
+  maskUrlsInText,
   runMigrate,
 } from '../../src/app-stores/index.js';
 import { parseAppRow } from '../../src/app-stores/row.js';
@@ -153,6 +154,39 @@ describe('maskSecrets', () => {
     assert.ok(lines.join('').includes('herald:***@127.0.0.1:1'));
     assert.ok(!lines.join('').includes('hunter2'));
   });
+});
+
+describe('no secrets in logs', () => {
+  it('masks URL passwords inside text', () => {
+    assert.equal(
+      maskUrlsInText('connect to postgres://u:p4ss@h:5432/db failed; mysql://root@h ok'),
+      'connect to postgres://u:***@h:5432/db failed; mysql://root@h ok',
+    );
+  });
+
+  for (const [appStore, scheme] of [
+    ['postgres', 'postgres'],
+    ['mysql', 'mysql'],
+  ] as const) {
+    it(`${appStore}: an unreachable database is logged without the URL's password`, async () => {
+      const lines: string[] = [];
+      const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) });
+      const store = createAppStore(
+        parseConfig({ appStore, appStoreUrl: `${scheme}://herald:hunter2@127.0.0.1:1/db` }),
+        logger,
+      );
+      try {
+        assert.equal(await store.findByKey('any'), undefined, 'unknown keys are refused');
+        assert.equal(await store.findById('any'), undefined);
+        assert.deepEqual(await store.list(), []);
+      } finally {
+        await store.close();
+      }
+      const text = lines.join('');
+      assert.match(text, /App store unreachable/);
+      assert.ok(!text.includes('hunter2'), text);
+    });
+  }
 });
 
 describe('docs/app-stores.md', () => {
