@@ -5,7 +5,8 @@
  * so a new app, a disabled app or a rotated secret takes effect within the TTL.
  *
  * When the database fails, known apps keep being served from the cache (their entries are kept
- * past the TTL) and unknown keys are refused; for `retryMs` after a failure no query is tried, so
+ * past the TTL; a hanging database holds a known app's lookup for at most `staleAfterMs`) and
+ * unknown keys are refused; for `retryMs` after a failure no query is tried, so
  * an outage neither slows connections down nor hammers the database.
  */
 import type { App, AppStore } from '../apps/app-store.js';
@@ -36,6 +37,11 @@ export interface CachedAppStoreOptions {
   readonly ttlMs: number;
   /** After a failed query, how long to answer from the cache alone (default: min(ttlMs, 5 s)). */
   readonly retryMs?: number;
+  /**
+   * How long a lookup of a known app waits for the database after the TTL before the cached app
+   * answers anyway (default: 500 ms); the query still refreshes the cache when it ends.
+   */
+  readonly staleAfterMs?: number;
   /** Most entries per index; the oldest are forgotten first (default 10 000). */
   readonly maxEntries?: number;
   /** Where skipped rows and outages are reported. */
@@ -53,6 +59,7 @@ export class CachedAppStore implements AppStore {
   readonly #ttlMs: number;
   readonly #retryMs: number;
   readonly #maxEntries: number;
+  readonly #staleAfterMs: number;
   readonly #logger: Logger;
   readonly #byKey = new Map<string, Entry>();
   readonly #byId = new Map<string, Entry>();
@@ -67,6 +74,7 @@ export class CachedAppStore implements AppStore {
     this.#ttlMs = options.ttlMs;
     this.#retryMs = options.retryMs ?? Math.min(options.ttlMs, 5000);
     this.#maxEntries = options.maxEntries ?? 10_000;
+    this.#staleAfterMs = options.staleAfterMs ?? 500;
     this.#logger = options.logger;
   }
 
@@ -115,7 +123,15 @@ export class CachedAppStore implements AppStore {
       pending = this.#refresh(index, value, query).finally(() => this.#pending.delete(pendingKey));
       this.#pending.set(pendingKey, pending);
     }
-    return pending;
+    if (!entry?.app) return pending;
+    // A known app is not held up by a database that hangs: after staleAfterMs the cached app
+    // answers, and the query goes on to refresh the cache when it ends.
+    const known = entry.app;
+    let timer: NodeJS.Timeout | undefined;
+    const stale = new Promise<App>((resolve) => {
+      timer = setTimeout(() => resolve(known), this.#staleAfterMs);
+    });
+    return Promise.race([pending, stale]).finally(() => clearTimeout(timer));
   }
 
   async #refresh(

@@ -278,6 +278,42 @@ for (const dialect of ['postgres', 'mysql'] as const) {
       assert.ok(logs.lines.some((l) => l.msg === 'App store reachable again'));
     });
 
+    it('a hanging database does not hold up known apps', async (t) => {
+      const f = await fixture(t, dialect);
+      if (!f) return;
+      await f.insert({ id: '1', key: 'key-1', secret: 'secret-1' });
+      const target = new URL(f.db.url);
+      const proxy = await startTcpProxy(target.hostname, Number(target.port));
+      t.after(() => proxy.close());
+      const viaProxy = new URL(f.db.url);
+      viaProxy.port = String(proxy.port);
+      const logs = captureLogs();
+      const src = source(dialect, viaProxy.toString(), f.table, logs.logger);
+      let inFlight = 0;
+      const tracked: AppRowSource = {
+        kind: src.kind,
+        rowByKey: (key) => (inFlight++, src.rowByKey(key).finally(() => inFlight--)),
+        rowById: (id) => src.rowById(id),
+        allRows: () => src.allRows(),
+        close: () => src.close(),
+      };
+      const store = new CachedAppStore(tracked, {
+        ttlMs: 50,
+        staleAfterMs: 50,
+        logger: logs.logger,
+      });
+      t.after(() => store.close());
+      assert.equal((await store.findByKey('key-1'))?.id, '1');
+      proxy.hang();
+      await sleep(100);
+      assert.equal((await store.findByKey('key-1'))?.id, '1');
+      assert.equal(inFlight, 1, 'answered from the cache while the query still hangs');
+      // The hung query ends with the driver's timeout; the store then counts the database as away.
+      while (inFlight > 0) await sleep(50);
+      assert.equal(await store.findByKey('key-unknown'), undefined);
+      assert.ok(logs.lines.some((l) => String(l.msg).startsWith('App store unreachable')));
+    });
+
     it('a server built with this app store finds its apps (appStore config)', async (t) => {
       const f = await fixture(t, dialect);
       if (!f) return;

@@ -10,6 +10,8 @@ export interface TcpProxy {
   readonly port: number;
   /** Drops every connection and stops listening. */
   cut(): Promise<void>;
+  /** Drops every connection; new ones are accepted but never answered (a hung database). */
+  hang(): void;
   /** Listens again on the same port. */
   restore(): Promise<void>;
   close(): Promise<void>;
@@ -18,6 +20,7 @@ export interface TcpProxy {
 /** Starts a proxy to `targetHost:targetPort`. */
 export async function startTcpProxy(targetHost: string, targetPort: number): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
+  let hanging = false;
   const track = (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -25,6 +28,11 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
   };
   const makeServer = (): Server =>
     createServer((client) => {
+      if (hanging) {
+        track(client);
+        client.resume();
+        return;
+      }
       const upstream = connect(targetPort, targetHost);
       track(client);
       track(upstream);
@@ -50,7 +58,13 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
   return {
     port,
     cut,
+    hang() {
+      hanging = true;
+      for (const socket of sockets) socket.destroy();
+    },
     async restore() {
+      hanging = false;
+      for (const socket of sockets) socket.destroy();
       if (listening) return;
       server = makeServer();
       await listen(server, port);
