@@ -8,23 +8,27 @@ import { StaticAppStore } from '../apps/static-store.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../logger.js';
 import { CachedAppStore, type AppRowSource } from './cached-store.js';
+import { checkAppStoreConfig } from './check.js';
 import { maskUrl } from './mask.js';
 import { MysqlAppSource } from './mysql.js';
 import { PostgresAppSource } from './postgres.js';
 
 export { CachedAppStore } from './cached-store.js';
 export type { AppRow, AppRowSource, CachedAppStoreOptions } from './cached-store.js';
+export { checkAppStoreConfig } from './check.js';
 export { runMigrate } from './migrate.js';
 export type { MigrateResult } from './migrate.js';
 export { maskSecrets, maskUrl, maskUrlsInText } from './mask.js';
 export { appTableSql } from './table.js';
 export type { SqlDialect } from './table.js';
 
-/** Builds the app store `config.appStore` names. Connects lazily: nothing is queried here. */
+/**
+ * Builds the app store `config.appStore` names. Connects lazily: nothing is queried here.
+ * Throws {@link ConfigError} when a database store has no URL.
+ */
 export function createAppStore(config: Config, logger: Logger): AppStore {
-  if (config.appStore === 'static') return new StaticAppStore(config.apps);
-  const url = config.appStoreUrl;
-  if (!url) throw new Error('appStoreUrl is required when appStore is postgres or mysql');
+  const url = checkAppStoreConfig(config);
+  if (url === undefined) return new StaticAppStore(config.apps);
   const source: AppRowSource =
     config.appStore === 'postgres'
       ? new PostgresAppSource(url, config.appStoreTable, logger)

@@ -3,6 +3,7 @@
  * `herald migrate`: creates the app table of the configured database app store.
  */
 import type { Config } from '../config/schema.js';
+import { checkAppStoreConfig } from './check.js';
 import { migrateMysql } from './mysql.js';
 import { migratePostgres } from './postgres.js';
 
@@ -21,10 +22,10 @@ export interface MigrateResult {
 export async function runMigrate(
   config: Pick<Config, 'appStore' | 'appStoreUrl' | 'appStoreTable'>,
 ): Promise<MigrateResult> {
-  const { appStore, appStoreUrl, appStoreTable: table } = config;
+  const { appStore, appStoreTable: table } = config;
   if (appStore === 'static')
     throw new Error('Nothing to migrate: set appStore to "postgres" or "mysql" (--app-store)');
-  if (!appStoreUrl) throw new Error('appStoreUrl is required to migrate');
+  const appStoreUrl = checkAppStoreConfig(config) ?? '';
   if (appStore === 'postgres') await migratePostgres(appStoreUrl, table);
   else await migrateMysql(appStoreUrl, table);
   return { store: appStore, table };

@@ -149,7 +149,9 @@ export const configSchema = z
       .string()
       .min(1)
       .optional()
-      .describe('Database URL for the postgres/mysql app store (postgres://..., mysql://...).'),
+      .describe(
+        'Database URL for the postgres/mysql app store (postgres://..., mysql://...); required by them.',
+      ),
     appStoreTable: z
       .string()
       .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'must be a plain SQL identifier')
@@ -167,12 +169,7 @@ export const configSchema = z
       .describe('Serve Prometheus metrics at /metrics on this port (default: off).'),
     // --- end app stores ---
   })
-  .strict()
-  // --- app stores --- a database app store needs its URL.
-  .refine((c) => c.appStore === 'static' || c.appStoreUrl !== undefined, {
-    message: 'appStoreUrl is required when appStore is postgres or mysql',
-    path: ['appStoreUrl'],
-  });
+  .strict();
 
 /** A validated, frozen configuration. */
 export type Config = z.infer<typeof configSchema>;

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import {
   appTableSql,
+  checkAppStoreConfig,
   createAppStore,
   maskSecrets,
   maskUrl,
@@ -19,16 +20,18 @@ import { APP_COLUMNS } from '../../src/app-stores/table.js';
 import { StaticAppStore } from '../../src/apps/static-store.js';
 import { ConfigError, parseConfig } from '../../src/config/parse.js';
 import { appSchema } from '../../src/config/schema.js';
+import { createServer } from '../../src/index.js';
 
 const silent = pino({ level: 'silent' });
 
 describe('app store configuration', () => {
-  it('requires a URL for the sql stores', () => {
+  it('requires a URL for the sql stores', async () => {
     for (const appStore of ['postgres', 'mysql'] as const) {
-      assert.throws(
-        () => parseConfig({ appStore }),
-        (error: unknown) => error instanceof ConfigError && error.paths.includes('appStoreUrl'),
-      );
+      const missingUrl = (error: unknown) =>
+        error instanceof ConfigError && error.paths.includes('appStoreUrl');
+      assert.throws(() => checkAppStoreConfig(parseConfig({ appStore })), missingUrl);
+      assert.throws(() => createServer({ appStore, logLevel: 'silent' }), missingUrl);
+      await assert.rejects(runMigrate(parseConfig({ appStore })), missingUrl);
       const config = parseConfig({ appStore, appStoreUrl: 'postgres://u@h/db' });
       assert.equal(config.appStore, appStore);
       assert.equal(config.appStoreTable, 'herald_apps');
