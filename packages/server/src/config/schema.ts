@@ -115,31 +115,6 @@ export const configSchema = z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info')
       .describe('Log level.'),
-    activityTimeoutSeconds: positiveInt()
-      .default(120)
-      .describe('activity_timeout sent to clients; the server pings after this much silence.'),
-    pongTimeoutSeconds: positiveInt()
-      .default(30)
-      .describe('How long to wait for a pong before closing with 4201.'),
-    maxPayloadBytes: positiveInt()
-      .default(256 * 1024)
-      .describe('Largest WebSocket message a client may send.'),
-    maxBufferedBytes: positiveInt()
-      .default(4 * 1024 * 1024)
-      .describe(
-        'A connection whose unsent output exceeds this is closed with 4200 (slow consumer).',
-      ),
-    shutdownTimeoutMs: positiveInt()
-      .default(5000)
-      .describe('Longest graceful shutdown before forcing exit.'),
-    webhookUrl: z
-      .url()
-      .optional()
-      .describe('Send every webhook event type of the dev app to this URL.'),
-    apps: z
-      .array(appSchema)
-      .default([])
-      .describe('Apps served; none = a dev app (app-id / app-key / app-secret).'),
     // --- app stores --- (and metrics; see docs/app-stores.md, docs/metrics.md)
     appStore: z
       .enum(['static', 'postgres', 'mysql'])
@@ -168,6 +143,31 @@ export const configSchema = z
       .optional()
       .describe('Serve Prometheus metrics at /metrics on this port (default: off).'),
     // --- end app stores ---
+    activityTimeoutSeconds: positiveInt()
+      .default(120)
+      .describe('activity_timeout sent to clients; the server pings after this much silence.'),
+    pongTimeoutSeconds: positiveInt()
+      .default(30)
+      .describe('How long to wait for a pong before closing with 4201.'),
+    maxPayloadBytes: positiveInt()
+      .default(256 * 1024)
+      .describe('Largest WebSocket message a client may send.'),
+    maxBufferedBytes: positiveInt()
+      .default(4 * 1024 * 1024)
+      .describe(
+        'A connection whose unsent output exceeds this is closed with 4200 (slow consumer).',
+      ),
+    shutdownTimeoutMs: positiveInt()
+      .default(5000)
+      .describe('Longest graceful shutdown before forcing exit.'),
+    webhookUrl: z
+      .url()
+      .optional()
+      .describe('Send every webhook event type of the dev app to this URL.'),
+    apps: z
+      .array(appSchema)
+      .default([])
+      .describe('Apps served; none = a dev app (app-id / app-key / app-secret).'),
   })
   .strict();
 
