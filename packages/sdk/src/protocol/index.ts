@@ -7,3 +7,4 @@ export * from './limits.js';
 export * from './channel-name.js';
 export * from './identifiers.js';
 export * from './signing.js';
+export * from './webhooks.js';
