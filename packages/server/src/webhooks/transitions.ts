@@ -25,6 +25,7 @@ export class TransitionDelay<T> {
     if (previous) {
       // Two leaves without an arrive between them: keep both, in order.
       clearTimeout(previous.timer);
+      this.#held.delete(key);
       this.release(previous.item);
     }
     const timer = setTimeout(() => {
