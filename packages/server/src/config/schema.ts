@@ -19,7 +19,9 @@ export const WEBHOOK_EVENT_TYPES = WEBHOOK_EVENT_NAMES;
 /** One webhook target of an app. */
 export const webhookSchema = z
   .object({
-    url: z.url().describe('Where the signed POST goes.'),
+    url: z
+      .url({ protocol: /^https?$/, error: 'Must be an http:// or https:// URL' })
+      .describe('Where the signed POST goes.'),
     eventTypes: z
       .array(z.enum(WEBHOOK_EVENT_TYPES))
       .default([...WEBHOOK_EVENT_TYPES])
@@ -126,7 +128,7 @@ export const configSchema = z
       .default(5000)
       .describe('Longest graceful shutdown before forcing exit.'),
     webhookUrl: z
-      .url()
+      .url({ protocol: /^https?$/, error: 'Must be an http:// or https:// URL' })
       .optional()
       .describe('Send every webhook event type of the dev app to this URL.'),
     // --- webhooks ---

@@ -88,6 +88,7 @@ export class WebhookDispatcher {
   readonly #delay: TransitionDelay<Held>;
   /** Events waiting for their app lookup, per app id (keeps arrival order). */
   readonly #inboxes = new Map<string, WebhookSourceEvent[]>();
+  readonly #inboxOverflow = new Map<string, number>();
   readonly #lookups = new Set<Promise<void>>();
   readonly #pushes = new Set<Promise<void>>();
   readonly #targets = new Map<string, Target>();
@@ -141,7 +142,9 @@ export class WebhookDispatcher {
     if (!isWebhookSource(event)) return;
     const inbox = this.#inboxes.get(event.appId);
     if (inbox) {
-      inbox.push(event);
+      // Bounded while a (database) app lookup hangs; #lookup reports what was refused.
+      if (inbox.length < this.#config.webhookQueueMaxEvents) inbox.push(event);
+      else this.#inboxOverflow.set(event.appId, (this.#inboxOverflow.get(event.appId) ?? 0) + 1);
       return;
     }
     this.#inboxes.set(event.appId, [event]);
@@ -160,6 +163,15 @@ export class WebhookDispatcher {
     // Events that arrived during the lookup were appended to the same inbox: order is kept.
     const events = this.#inboxes.get(appId) ?? [];
     this.#inboxes.delete(appId);
+    const overflow = this.#inboxOverflow.get(appId);
+    if (overflow !== undefined) {
+      this.#inboxOverflow.delete(appId);
+      if (app && app.webhooks.length > 0)
+        this.#logger.error(
+          { appId, events: overflow },
+          'App lookup too slow; webhook events dropped',
+        );
+    }
     if (failure !== undefined) {
       this.#logger.error(
         { appId, events: events.length, err: failure },

@@ -61,6 +61,9 @@ export async function sendWebhook(
     };
   } catch (error) {
     const err = error as Error & { code?: string };
-    return { ok: false, retryable: true, error: err.code ?? err.name ?? String(error) };
+    // A request undici refuses to build (bad URL or header) will never succeed; anything else
+    // (refused, reset, DNS, timeout) may.
+    const retryable = err.code !== 'UND_ERR_INVALID_ARG';
+    return { ok: false, retryable, error: err.code ?? err.name ?? String(error) };
   }
 }
