@@ -74,6 +74,9 @@ type Held = { readonly app: App; readonly event: WebhookSourceEvent };
 
 const SEP = '\u0000';
 
+/** Events of one app kept while its lookup is pending (only a hanging app store gets near it). */
+const MAX_EVENTS_PER_LOOKUP = 100_000;
+
 /** Sends an app's server events to its webhook targets. Start it once; stop it once. */
 export class WebhookDispatcher {
   readonly #config: Config;
@@ -143,7 +146,7 @@ export class WebhookDispatcher {
     const inbox = this.#inboxes.get(event.appId);
     if (inbox) {
       // Bounded while a (database) app lookup hangs; #lookup reports what was refused.
-      if (inbox.length < this.#config.webhookQueueMaxEvents) inbox.push(event);
+      if (inbox.length < MAX_EVENTS_PER_LOOKUP) inbox.push(event);
       else this.#inboxOverflow.set(event.appId, (this.#inboxOverflow.get(event.appId) ?? 0) + 1);
       return;
     }
