@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { WebhookBody, WebhookEvent } from '@herald/sdk/protocol';
 import { Agent, type Dispatcher } from 'undici';
+import type { Adapter } from '../adapters/adapter.js';
 import type { App, AppStore } from '../apps/app-store.js';
 import type { Config } from '../config/schema.js';
 import type { ServerEvent, ServerEvents } from '../events.js';
@@ -30,6 +31,8 @@ import { TransitionDelay } from './transitions.js';
 export interface WebhookDispatcherDeps {
   readonly config: Config;
   readonly apps: AppStore;
+  /** Asked, when a held leave's delay ends, whether the channel or member came back on any node. */
+  readonly adapter: Pick<Adapter, 'channel' | 'presenceMembers'>;
   readonly events: ServerEvents;
   readonly logger: Logger;
 }
@@ -81,6 +84,7 @@ const MAX_EVENTS_PER_LOOKUP = 100_000;
 export class WebhookDispatcher {
   readonly #config: Config;
   readonly #apps: AppStore;
+  readonly #adapter: Pick<Adapter, 'channel' | 'presenceMembers'>;
   readonly #events: ServerEvents;
   readonly #logger: Logger;
   readonly #queue: WebhookQueue;
@@ -92,6 +96,7 @@ export class WebhookDispatcher {
   /** Events waiting for their app lookup, per app id (keeps arrival order). */
   readonly #inboxes = new Map<string, WebhookSourceEvent[]>();
   readonly #inboxOverflow = new Map<string, number>();
+  /** App lookups and leave releases in progress (stop waits for them). */
   readonly #lookups = new Set<Promise<void>>();
   readonly #pushes = new Set<Promise<void>>();
   readonly #targets = new Map<string, Target>();
@@ -105,6 +110,7 @@ export class WebhookDispatcher {
   constructor(deps: WebhookDispatcherDeps, options: WebhookDispatcherOptions = {}) {
     this.#config = deps.config;
     this.#apps = deps.apps;
+    this.#adapter = deps.adapter;
     this.#events = deps.events;
     this.#logger = deps.logger.child({ component: 'webhooks' });
     this.#queue = options.queue ?? new MemoryWebhookQueue();
@@ -119,8 +125,8 @@ export class WebhookDispatcher {
       maxAttempts: deps.config.webhookMaxAttempts,
       maxAgeMs: deps.config.webhookMaxAgeMs,
     };
-    this.#delay = new TransitionDelay<Held>(deps.config.webhookVacateDelayMs, ({ app, event }) =>
-      this.#route(app, event),
+    this.#delay = new TransitionDelay<Held>(deps.config.webhookVacateDelayMs, (held) =>
+      this.#track(this.#release(held)),
     );
   }
 
@@ -151,8 +157,7 @@ export class WebhookDispatcher {
       return;
     }
     this.#inboxes.set(event.appId, [event]);
-    const lookup = this.#lookup(event.appId).finally(() => this.#lookups.delete(lookup));
-    this.#lookups.add(lookup);
+    this.#track(this.#lookup(event.appId));
   };
 
   async #lookup(appId: string): Promise<void> {
@@ -209,6 +214,32 @@ export class WebhookDispatcher {
         break;
     }
     this.#route(app, event);
+  }
+
+  /**
+   * A held leave whose delay ended. The local arrive cancels it earlier; this check covers a
+   * rejoin on another node of a cluster (the other node has sent its own occupied/added then).
+   * When the adapter cannot answer, the leave is sent: a spare event beats a lost one.
+   */
+  async #release({ app, event }: Held): Promise<void> {
+    if (this.#config.webhookVacateDelayMs > 0) {
+      try {
+        const back =
+          event.type === 'channel_vacated'
+            ? (await this.#adapter.channel(app.id, event.channel)).subscriptionCount > 0
+            : event.type === 'member_removed' &&
+              (await this.#adapter.presenceMembers(app.id, event.channel)).has(event.userId);
+        if (back) return;
+      } catch (error) {
+        this.#logger.warn({ appId: app.id, err: error }, 'Adapter query failed; sending the leave');
+      }
+    }
+    this.#route(app, event);
+  }
+
+  #track(work: Promise<void>): void {
+    this.#lookups.add(work);
+    void work.finally(() => this.#lookups.delete(work));
   }
 
   /** Hands `event` to every target of `app` that wants it. */
@@ -449,6 +480,7 @@ export class WebhookDispatcher {
     this.#off?.();
     this.#off = undefined;
     this.#delay.flush();
+    while (this.#lookups.size > 0) await Promise.all([...this.#lookups]);
     for (const target of this.#targets.values()) this.#seal(target);
     const deadline = setTimeout(
       () => this.#deadline.abort(),

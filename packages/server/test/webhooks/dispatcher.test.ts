@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { MemoryAdapter } from '../../src/adapters/memory.js';
 import type { App, AppStore } from '../../src/apps/app-store.js';
 import { StaticAppStore } from '../../src/apps/static-store.js';
 import { ConfigError, parseConfig } from '../../src/config/parse.js';
@@ -50,6 +51,7 @@ describe('webhook dispatcher', () => {
     const dispatcher = new WebhookDispatcher({
       config,
       apps: store,
+      adapter: new MemoryAdapter(),
       events,
       logger: createLogger('silent'),
     });
@@ -98,7 +100,13 @@ describe('webhook dispatcher', () => {
     }
     const events = new ServerEvents();
     const dispatcher = new WebhookDispatcher(
-      { config, apps: new StaticAppStore(config.apps), events, logger: createLogger('silent') },
+      {
+        config,
+        apps: new StaticAppStore(config.apps),
+        adapter: new MemoryAdapter(),
+        events,
+        logger: createLogger('silent'),
+      },
       { queue: new RecordingQueue() },
     );
     dispatcher.start();
@@ -108,6 +116,43 @@ describe('webhook dispatcher', () => {
     assert.deepEqual(removed, [pushed[0]!.id]);
     assert.equal(receiver.requests[0]!.rawBody, pushed[0]!.body);
     assert.equal(receiver.requests[0]!.headers['x-pusher-signature'], pushed[0]!.signature);
+  });
+
+  it('drops a held leave when the adapter shows the channel or member back (rejoin on another node)', async (t) => {
+    const receiver = await startWebhookReceiver(t);
+    const config = parseConfig({
+      webhookBatchMs: 0,
+      webhookVacateDelayMs: 20,
+      apps: [{ ...TEST_APP, webhooks: [{ url: receiver.url() }] }],
+    });
+    // What the cluster reports once the delay ends: "busy" is occupied again, "u1" is back.
+    const adapter = {
+      channel: (_app: string, channel: string) =>
+        Promise.resolve({ subscriptionCount: channel === 'presence-busy' ? 1 : 0 }),
+      presenceMembers: (_app: string, channel: string) =>
+        Promise.resolve(new Map<string, unknown>(channel === 'presence-busy' ? [['u1', {}]] : [])),
+    };
+    const events = new ServerEvents();
+    const dispatcher = new WebhookDispatcher({
+      config,
+      apps: new StaticAppStore(config.apps),
+      adapter,
+      events,
+      logger: createLogger('silent'),
+    });
+    dispatcher.start();
+    const emit = (e: Record<string, unknown> & { type: ServerEvent['type'] }) =>
+      events.emit({ appId: TEST_APP.id, ...e } as ServerEvent);
+    emit({ type: 'member_removed', channel: 'presence-busy', userId: 'u1' });
+    emit({ type: 'channel_vacated', channel: 'presence-busy' });
+    emit({ type: 'member_removed', channel: 'presence-empty', userId: 'u1' });
+    emit({ type: 'channel_vacated', channel: 'presence-empty' });
+    await receiver.waitFor((r) => r.events().length === 2);
+    await dispatcher.stop();
+    assert.deepEqual(receiver.events(), [
+      { name: 'member_removed', channel: 'presence-empty', user_id: 'u1' },
+      { name: 'channel_vacated', channel: 'presence-empty' },
+    ]);
   });
 
   it('rejects non-http webhook URLs at configuration time', () => {
