@@ -141,6 +141,11 @@ export const configSchema = z
     webhookBatchMaxEvents: positiveInt()
       .default(100)
       .describe('Most events in one webhook request.'),
+    webhookBatchMaxBytes: positiveInt()
+      .default(64 * 1024)
+      .describe(
+        'Largest webhook body built from several events (a larger single event goes alone).',
+      ),
     webhookTimeoutMs: positiveInt()
       .default(5000)
       .describe('How long one webhook request may take before it counts as failed.'),

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { WebhookBody, WebhookEvent } from '@herald/sdk/protocol';
+import type { WebhookEvent } from '@herald/sdk/protocol';
 import { Agent, type Dispatcher } from 'undici';
 import type { Adapter } from '../adapters/adapter.js';
 import type { App, AppStore } from '../apps/app-store.js';
@@ -57,8 +57,10 @@ interface Target {
   readonly safeUrl: string;
   appKey: string;
   secret: string;
-  /** Events not yet sealed into a request. */
-  open: WebhookEvent[];
+  /** Events not yet sealed into a request, each already serialized (once for all targets). */
+  open: string[];
+  /** UTF-8 bytes of `open`, commas included. */
+  openBytes: number;
   /** Channels with a cache_miss in `open` (Pusher de-duplicates them). */
   readonly openCacheMisses: Set<string>;
   timer: NodeJS.Timeout | undefined;
@@ -245,10 +247,14 @@ export class WebhookDispatcher {
   /** Hands `event` to every target of `app` that wants it. */
   #route(app: App, event: WebhookSourceEvent): void {
     let wire: WebhookEvent | undefined;
+    let json = '';
     app.webhooks.forEach((config, index) => {
       if (!targetAccepts(config, event)) return;
-      wire ??= toWebhookEvent(event);
-      this.#add(this.#target(app, index, config.url), wire);
+      if (!wire) {
+        wire = toWebhookEvent(event);
+        json = JSON.stringify(wire);
+      }
+      this.#add(this.#target(app, index, config.url), wire, json);
     });
   }
 
@@ -264,6 +270,7 @@ export class WebhookDispatcher {
         appKey: app.key,
         secret: app.secret,
         open: [],
+        openBytes: 0,
         openCacheMisses: new Set(),
         timer: undefined,
         queuedEvents: 0,
@@ -281,7 +288,7 @@ export class WebhookDispatcher {
     return target;
   }
 
-  #add(target: Target, event: WebhookEvent): void {
+  #add(target: Target, event: WebhookEvent, json: string): void {
     if (target.queuedEvents >= this.#config.webhookQueueMaxEvents) {
       target.dropped += 1;
       this.#dropTimer ??= setTimeout(() => this.#reportDrops(), 1000).unref();
@@ -291,7 +298,14 @@ export class WebhookDispatcher {
       if (target.openCacheMisses.has(event.channel)) return;
       target.openCacheMisses.add(event.channel);
     }
-    target.open.push(event);
+    const bytes = Buffer.byteLength(json) + 1;
+    // Keep bodies under the byte bound (receivers often cap bodies at 100 KB); a single larger
+    // event still goes, alone.
+    if (target.open.length > 0 && target.openBytes + bytes > this.#config.webhookBatchMaxBytes) {
+      this.#seal(target);
+    }
+    target.open.push(json);
+    target.openBytes += bytes;
     target.queuedEvents += 1;
     if (target.open.length >= this.#config.webhookBatchMaxEvents || this.#stopping) {
       this.#seal(target);
@@ -307,9 +321,12 @@ export class WebhookDispatcher {
     if (target.open.length === 0) return;
     const events = target.open;
     target.open = [];
+    target.openBytes = 0;
     target.openCacheMisses.clear();
     const now = Date.now();
-    const body = JSON.stringify({ time_ms: now, events } satisfies WebhookBody);
+    // Byte-for-byte what JSON.stringify({ time_ms, events }) gives (a WebhookBody), without
+    // serializing each event again.
+    const body = `{"time_ms":${now},"events":[${events.join(',')}]}`;
     const delivery: WebhookDelivery = {
       id: randomUUID(),
       target: target.key,

@@ -165,6 +165,40 @@ describe('webhooks: format and signature', () => {
     assertAllValid(receiver);
   });
 
+  it('keeps batch bodies under webhookBatchMaxBytes; a larger single event goes alone', async (t) => {
+    const { receiver, server, emit } = await setup(t, (r) => [{ url: r.url() }], {
+      webhookBatchMs: 60_000,
+      webhookBatchMaxBytes: 1000,
+    });
+    const client = (data: string) =>
+      emit({
+        type: 'client_event',
+        channel: 'private-c',
+        event: 'client-e',
+        data,
+        socketId: '1.1',
+      });
+    for (let i = 0; i < 6; i++) client(`${i}`.repeat(300));
+    client('x'.repeat(2000));
+    client('after');
+    await server.stop();
+    const sizes = receiver.requests.map((r) => Buffer.byteLength(r.rawBody));
+    assert.ok(receiver.requests.length >= 4, String(sizes));
+    for (const request of receiver.requests) {
+      const body = JSON.parse(request.rawBody) as { events: { data: string }[] };
+      if (!body.events.some((e) => e.data.length === 2000)) {
+        assert.ok(Buffer.byteLength(request.rawBody) <= 1000, String(sizes));
+      } else assert.equal(body.events.length, 1);
+      // The hand-joined body is exactly what JSON.stringify gives.
+      assert.equal(request.rawBody, JSON.stringify(body));
+    }
+    assert.deepEqual(
+      receiver.events().map((e) => (e.name === 'client_event' ? e.data.slice(0, 5) : '')),
+      ['00000', '11111', '22222', '33333', '44444', '55555', 'xxxxx', 'after'],
+    );
+    assertAllValid(receiver);
+  });
+
   it('de-duplicates cache_miss of one channel within a batch', async (t) => {
     const { receiver, server, emit } = await setup(t, (r) => [{ url: r.url() }], {
       webhookBatchMs: 60_000,
