@@ -243,6 +243,28 @@ describe('webhooks: format and signature', () => {
     assertAllValid(receiver);
   });
 
+  it('a burst of 5 000 events arrives complete and in order, in full batches', async (t) => {
+    const { receiver, server, emit } = await setup(t, (r) => [{ url: r.url() }]);
+    const total = 5000;
+    for (let i = 0; i < total; i++) {
+      emit({
+        type: 'client_event',
+        channel: 'private-burst',
+        event: 'client-n',
+        data: String(i),
+        socketId: '1.1',
+      });
+    }
+    await server.stop();
+    const data = receiver.events().map((e) => (e.name === 'client_event' ? Number(e.data) : -1));
+    assert.deepEqual(
+      data,
+      Array.from({ length: total }, (_, i) => i),
+    );
+    assert.equal(receiver.requests.length, total / 100);
+    assertAllValid(receiver);
+  });
+
   it('de-duplicates cache_miss of one channel within a batch', async (t) => {
     const { receiver, server, emit } = await setup(t, (r) => [{ url: r.url() }], {
       webhookBatchMs: 60_000,
