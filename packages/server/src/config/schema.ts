@@ -160,7 +160,7 @@ export const configSchema = z
       .describe('Attempts per webhook request before it is given up (and logged).'),
     webhookMaxAgeMs: positiveInt()
       .default(300_000)
-      .describe('A webhook request still failing this long after its first attempt is given up.'),
+      .describe('A webhook request still failing this long after it was queued is given up.'),
     webhookVacateDelayMs: z
       .number()
       .int()
