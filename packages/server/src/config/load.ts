@@ -109,7 +109,12 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     const index = apps.findIndex((a) => (a as { id?: unknown } | null)?.id === appId);
     const webhookUrl = merged['webhookUrl'];
     if (index >= 0) {
-      apps[index] = { ...(apps[index] as object), ...credentials };
+      // Only the credentials given replace the file's values.
+      apps[index] = {
+        ...(apps[index] as object),
+        ...(typeof key?.value === 'string' && { key: key.value }),
+        ...(typeof secret?.value === 'string' && { secret: secret.value }),
+      };
     } else {
       apps.push({
         ...DEV_APP,
