@@ -30,6 +30,7 @@ export function startBanner(config: Config, address: ServerAddress, version: str
     `    wsHost: ${JSON.stringify(host)},`,
     `    ${tls ? 'wssPort' : 'wsPort'}: ${address.port},`,
     `    forceTLS: ${tls},`,
+    `    disableStats: true,`,
     `    enabledTransports: ['ws', 'wss'],`,
     `    cluster: '',`,
     `  });`,
