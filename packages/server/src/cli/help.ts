@@ -16,7 +16,10 @@ function describe(option: CliOption): string {
 }
 
 /** The full help text. */
-export function helpText(version: string): string {
+export function helpText(
+  version: string,
+  commands: Readonly<Record<string, { readonly summary: string }>>,
+): string {
   const rows = cliOptions().map((option) => {
     const value = option.type === 'boolean' ? '' : ` <${option.type}>`;
     return [`--${option.flag}${value}`, describe(option)] as const;
@@ -27,7 +30,9 @@ export function helpText(version: string): string {
     `Herald ${version}: a self-hosted realtime server speaking the Pusher Channels protocol.`,
     '',
     'Usage:',
-    '  herald start [options]   Start the server (a dev app app-id/app-key/app-secret if none is configured)',
+    ...Object.entries(commands).map(
+      ([name, command]) => `  ${`herald ${name} [options]`.padEnd(25)}${command.summary}`,
+    ),
     '  herald --version         Print the version',
     '  herald --help            Print this help',
     '',

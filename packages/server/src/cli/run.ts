@@ -7,6 +7,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { cliOptions } from '../config/options.js';
 import { loadConfig, maskSecrets } from '../config/load.js';
 import { ConfigError } from '../config/parse.js';
+import type { Config } from '../config/schema.js';
 import { createServer, type HeraldServer } from '../server.js';
 import { startBanner } from './banner.js';
 import { helpText } from './help.js';
@@ -40,6 +41,58 @@ function parse(args: string[]) {
   return parseArgs({ args, options, allowPositionals: true, strict: true });
 }
 
+type ParsedValues = ReturnType<typeof parse>['values'];
+
+/** A `herald` subcommand (add new ones, e.g. `migrate`, to {@link COMMANDS}). */
+export interface CliCommand {
+  /** One line for `herald --help`. */
+  readonly summary: string;
+  /** Runs the command with the parsed flags. */
+  run(values: ParsedValues, io: CliIo, version: string): Promise<CliResult>;
+}
+
+/** Loads the configuration from flags, environment and file; prints a ConfigError and returns undefined. */
+export function loadCliConfig(values: ParsedValues, io: CliIo): Config | undefined {
+  const flags: Record<string, string | boolean | undefined> = {};
+  for (const option of cliOptions()) {
+    const value = values[option.flag];
+    if (!Array.isArray(value)) flags[option.key] = value; // no option is declared `multiple`
+  }
+  try {
+    return loadConfig({ flags, env: io.env, cwd: io.cwd });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    io.stderr(`herald: ${error.message}\n`);
+    return undefined;
+  }
+}
+
+const start: CliCommand = {
+  summary: 'Start the server (a dev app app-id/app-key/app-secret if none is configured)',
+  async run(values, io, version) {
+    const config = loadCliConfig(values, io);
+    if (!config) return { exitCode: EXIT_USAGE };
+    if (values['print-config']) {
+      io.stdout(`${JSON.stringify(maskSecrets(config), null, 2)}\n`);
+      return { exitCode: 0 };
+    }
+    let server: HeraldServer;
+    try {
+      server = createServer(config);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      io.stderr(`herald: ${error.message}\n`);
+      return { exitCode: EXIT_USAGE };
+    }
+    const address = await server.start();
+    io.stdout(startBanner(server.config, address, version));
+    return { server };
+  },
+};
+
+/** The subcommands of `herald`. */
+export const COMMANDS: Readonly<Record<string, CliCommand>> = { start };
+
 /**
  * Runs `herald` with `argv` (without the node and script paths).
  *
@@ -61,37 +114,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<CliRes
     io.stdout(`${version}\n`);
     return { exitCode: 0 };
   }
-  const command = positionals[0] ?? (argv.length > 0 && !values['help'] ? 'start' : 'help');
-  if (values['help'] || command === 'help') {
-    io.stdout(helpText(version));
+  const name = positionals[0] ?? (argv.length > 0 && !values['help'] ? 'start' : 'help');
+  if (values['help'] || name === 'help') {
+    io.stdout(helpText(version, COMMANDS));
     return { exitCode: 0 };
   }
-  if (command !== 'start' || positionals.length > 1) {
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!command || positionals.length > 1) {
     io.stderr(`herald: unknown command "${positionals.join(' ')}"\nRun "herald --help".\n`);
     return { exitCode: EXIT_USAGE };
   }
-
-  const flags: Record<string, string | boolean | undefined> = {};
-  for (const option of cliOptions()) {
-    const value = values[option.flag];
-    if (!Array.isArray(value)) flags[option.key] = value; // no option is declared `multiple`
-  }
-  let server: HeraldServer;
-  try {
-    const config = loadConfig({ flags, env: io.env, cwd: io.cwd });
-    if (values['print-config']) {
-      io.stdout(`${JSON.stringify(maskSecrets(config), null, 2)}\n`);
-      return { exitCode: 0 };
-    }
-    server = createServer(config);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      io.stderr(`herald: ${error.message}\n`);
-      return { exitCode: EXIT_USAGE };
-    }
-    throw error;
-  }
-  const address = await server.start();
-  io.stdout(startBanner(server.config, address, version));
-  return { server };
+  return command.run(values, io, version);
 }
