@@ -102,6 +102,7 @@ describe('channel authorization vectors', () => {
       p.authorizeChannel('1.1', 'test', 'ą§¶™€łü€ß£' as never).auth,
       'aaaa:2a229263e89d9c50524fd80c2e88be2843379f6931e28995e2cc214282c9db0c',
     );
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- identity check only.
     assert.equal(p.authenticate, p.authorizeChannel);
   });
 
