@@ -239,3 +239,15 @@ describe('HTTP API logs', () => {
     assert.ok(!text.includes('app-secret') && !text.includes('auth_signature'));
   });
 });
+
+describe('--api-port', () => {
+  it('serves the API on its own port and only WebSockets on the main one', async (t) => {
+    const s = await startServer(t, { apiPort: 0 });
+    assert.notEqual(s.apiPort, s.port);
+    const app = { key: s.app.key, secret: s.app.secret };
+    const api = await signedRequest(s.apiUrl, '/apps/app-id/channels', app);
+    assert.equal(api.status, 200);
+    const main = await signedRequest(`http://127.0.0.1:${s.port}`, '/apps/app-id/channels', app);
+    assert.equal(main.status, 404);
+  });
+});
