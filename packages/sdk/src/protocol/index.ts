@@ -9,3 +9,4 @@ export * from './identifiers.js';
 export * from './signing.js';
 export * from './webhook.js';
 export * from './webhook-events.js';
+export * from './encryption.js';

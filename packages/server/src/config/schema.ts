@@ -175,6 +175,17 @@ export const configSchema = z
         'Most webhook events waiting per target; beyond it new events are dropped and logged.',
       ),
     // --- end webhooks ---
+    // --- server-http: HTTP API and TLS ---
+    maxRequestBodyBytes: positiveInt()
+      .default(1024 * 1024)
+      .describe('Largest HTTP API request body, in bytes; larger bodies get 413 before buffering.'),
+    tlsCert: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('PEM certificate file; with tlsKey, serve https:// and wss://.'),
+    tlsKey: z.string().min(1).optional().describe('PEM private key file for tlsCert.'),
+    // --- end server-http ---
     apps: z
       .array(appSchema)
       .default([])
