@@ -64,6 +64,23 @@ export type ServerEvent =
       readonly channel: string;
       readonly count: number;
     }
+  | {
+      /** One webhook request attempt finished (or events were given up without one). */
+      readonly type: 'webhook_sent';
+      readonly appId: string;
+      /** The target URL, without any credentials it carries. */
+      readonly url: string;
+      /** How many events the request carried. */
+      readonly events: number;
+      /** True when the receiver answered 2xx. */
+      readonly ok: boolean;
+      /** The HTTP status, absent on a network error, timeout or drop. */
+      readonly status?: number;
+      /** 1 for the first attempt; 0 when the events were dropped before any attempt. */
+      readonly attempt: number;
+      /** delivered; retrying (will be tried again); failed (given up); dropped (queue full, never sent). */
+      readonly outcome: 'delivered' | 'retrying' | 'failed' | 'dropped';
+    }
   // --- metrics --- Emitted only for metrics; emit them behind `if (events.active)` so they cost
   // nothing when metrics are off. See docs/metrics.md.
   /** One WebSocket message received from a client (`bytes`: its size). */
@@ -76,24 +93,15 @@ export type ServerEvent =
       readonly bytes: number;
     }
   /**
-   * One HTTP API request answered. `route` is the route template (`/apps/:appId/events`), never
-   * the raw path, or `(unmatched)`; keeps the metric's label set small.
+   * One HTTP request answered. `route` is the route's fixed name (`events`, `batch_events`,
+   * `channels`, ...; `health`, `ready`; `(unmatched)` for 404s), never the raw path, so the
+   * metric's label set stays small.
    */
   | {
       readonly type: 'http_request';
       readonly route: string;
       readonly method: string;
       readonly status: number;
-      readonly durationMs: number;
-    }
-  /**
-   * One webhook POST attempt: `delivered` (2xx), `retry` (failed, will be retried) or `failed`
-   * (failed, given up).
-   */
-  | {
-      readonly type: 'webhook_delivery';
-      readonly appId: string;
-      readonly outcome: 'delivered' | 'retry' | 'failed';
       readonly durationMs: number;
     }
   /** One adapter publish (fan-out to the cluster) and how long it took. */

@@ -9,7 +9,7 @@ import type { Config } from '../config/schema.js';
 import type { Logger } from '../logger.js';
 import { CachedAppStore, type AppRowSource } from './cached-store.js';
 import { checkAppStoreConfig } from './check.js';
-import { maskUrl } from './mask.js';
+import { maskUrlsInText } from './mask.js';
 import { MysqlAppSource } from './mysql.js';
 import { PostgresAppSource } from './postgres.js';
 
@@ -18,7 +18,7 @@ export type { AppRow, AppRowSource, CachedAppStoreOptions } from './cached-store
 export { checkAppStoreConfig } from './check.js';
 export { runMigrate } from './migrate.js';
 export type { MigrateResult } from './migrate.js';
-export { maskSecrets, maskUrl, maskUrlsInText } from './mask.js';
+export { maskUrlsInText } from './mask.js';
 export { appTableSql } from './table.js';
 export type { SqlDialect } from './table.js';
 
@@ -36,7 +36,7 @@ export function createAppStore(config: Config, logger: Logger): AppStore {
   logger.info(
     {
       store: config.appStore,
-      url: maskUrl(url),
+      url: maskUrlsInText(url),
       table: config.appStoreTable,
       cacheTtlSeconds: config.appStoreCacheTtlSeconds,
     },

@@ -31,17 +31,12 @@ export function recordEvent(metrics: HeraldMetrics, event: ServerEvent): void {
       metrics.httpRequestDuration.observe(labels, event.durationMs / 1000);
       return;
     }
-    case 'webhook_delivery': {
-      const counter =
-        event.outcome === 'delivered'
-          ? metrics.webhookDeliveries
-          : event.outcome === 'retry'
-            ? metrics.webhookRetries
-            : metrics.webhookFailures;
-      counter.inc({ app_id: event.appId });
-      metrics.webhookDuration.observe({ outcome: event.outcome }, event.durationMs / 1000);
+    case 'webhook_sent':
+      if (event.outcome === 'delivered') metrics.webhookDeliveries.inc({ app_id: event.appId });
+      else if (event.outcome === 'retrying') metrics.webhookRetries.inc({ app_id: event.appId });
+      else if (event.outcome === 'failed') metrics.webhookFailures.inc({ app_id: event.appId });
+      else metrics.webhookDroppedEvents.inc({ app_id: event.appId }, event.events);
       return;
-    }
     case 'adapter_publish':
       metrics.adapterPublishDuration.observe({ adapter: event.adapter }, event.durationMs / 1000);
       return;

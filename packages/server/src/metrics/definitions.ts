@@ -8,7 +8,6 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 
 const HTTP_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 const PUBLISH_BUCKETS = [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
-const WEBHOOK_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /** The metrics of one server, and the registry that serves them. */
 export interface HeraldMetrics {
@@ -25,7 +24,7 @@ export interface HeraldMetrics {
   readonly webhookDeliveries: Counter<'app_id'>;
   readonly webhookRetries: Counter<'app_id'>;
   readonly webhookFailures: Counter<'app_id'>;
-  readonly webhookDuration: Histogram<'outcome'>;
+  readonly webhookDroppedEvents: Counter<'app_id'>;
   readonly adapterPublishDuration: Histogram<'adapter'>;
 }
 
@@ -83,40 +82,39 @@ export function createMetrics(): HeraldMetrics {
     }),
     httpRequests: new Counter({
       name: 'herald_http_requests_total',
-      help: 'HTTP API requests answered, by route template, method and status.',
+      help: 'HTTP API requests answered, by route, method and status.',
       labelNames: ['route', 'method', 'status'],
       registers,
     }),
     httpRequestDuration: new Histogram({
       name: 'herald_http_request_duration_seconds',
-      help: 'HTTP API request latency, by route template, method and status.',
+      help: 'HTTP API request latency, by route, method and status.',
       labelNames: ['route', 'method', 'status'],
       buckets: HTTP_BUCKETS,
       registers,
     }),
     webhookDeliveries: new Counter({
       name: 'herald_webhook_deliveries_total',
-      help: 'Webhook POSTs delivered (answered 2xx).',
+      help: 'Webhook requests delivered (answered 2xx).',
       labelNames: ['app_id'],
       registers,
     }),
     webhookRetries: new Counter({
       name: 'herald_webhook_retries_total',
-      help: 'Webhook POST attempts that failed and will be retried.',
+      help: 'Webhook request attempts that failed and will be retried.',
       labelNames: ['app_id'],
       registers,
     }),
     webhookFailures: new Counter({
       name: 'herald_webhook_failures_total',
-      help: 'Webhook deliveries given up after the last attempt failed.',
+      help: 'Webhook requests given up after their last attempt failed.',
       labelNames: ['app_id'],
       registers,
     }),
-    webhookDuration: new Histogram({
-      name: 'herald_webhook_duration_seconds',
-      help: 'Webhook POST attempt latency, by outcome (delivered, retry, failed).',
-      labelNames: ['outcome'],
-      buckets: WEBHOOK_BUCKETS,
+    webhookDroppedEvents: new Counter({
+      name: 'herald_webhook_dropped_events_total',
+      help: 'Webhook events dropped without a request because the queue was full.',
+      labelNames: ['app_id'],
       registers,
     }),
     adapterPublishDuration: new Histogram({

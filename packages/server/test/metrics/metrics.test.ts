@@ -51,13 +51,15 @@ describe('metrics', () => {
     events.emit({ type: 'message_in', appId, bytes: 28 });
     events.emit({ type: 'message_out', appId, messages: 3, bytes: 300 });
     events.emit({ type: 'message_out', appId, messages: 1, bytes: 50 });
-    const route = '/apps/:appId/events';
+    const route = 'events';
     events.emit({ type: 'http_request', route, method: 'POST', status: 200, durationMs: 3 });
     events.emit({ type: 'http_request', route, method: 'POST', status: 200, durationMs: 700 });
     events.emit({ type: 'http_request', route, method: 'POST', status: 413, durationMs: 1 });
-    events.emit({ type: 'webhook_delivery', appId, outcome: 'retry', durationMs: 20 });
-    events.emit({ type: 'webhook_delivery', appId, outcome: 'delivered', durationMs: 30 });
-    events.emit({ type: 'webhook_delivery', appId, outcome: 'failed', durationMs: 40 });
+    const hook = { type: 'webhook_sent', appId, url: 'https://h.example/x', events: 2 } as const;
+    events.emit({ ...hook, ok: false, status: 500, attempt: 1, outcome: 'retrying' });
+    events.emit({ ...hook, ok: true, status: 200, attempt: 2, outcome: 'delivered' });
+    events.emit({ ...hook, ok: false, attempt: 12, outcome: 'failed' });
+    events.emit({ ...hook, ok: false, attempt: 0, outcome: 'dropped', events: 7 });
     events.emit({ type: 'adapter_publish', adapter: 'redis', durationMs: 2 });
     // Events no metric counts are ignored.
     events.emit({ type: 'channel_occupied', appId, channel: 'c' });
@@ -89,7 +91,7 @@ describe('metrics', () => {
     assert.equal(sample(text, 'herald_webhook_deliveries_total', app), 1);
     assert.equal(sample(text, 'herald_webhook_retries_total', app), 1);
     assert.equal(sample(text, 'herald_webhook_failures_total', app), 1);
-    assert.equal(sample(text, 'herald_webhook_duration_seconds_count', { outcome: 'retry' }), 1);
+    assert.equal(sample(text, 'herald_webhook_dropped_events_total', app), 7);
     assert.equal(
       sample(text, 'herald_adapter_publish_duration_seconds_count', { adapter: 'redis' }),
       1,
