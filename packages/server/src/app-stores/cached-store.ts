@@ -42,15 +42,18 @@ export interface CachedAppStoreOptions {
    * answers anyway (default: 500 ms); the query still refreshes the cache when it ends.
    */
   readonly staleAfterMs?: number;
-  /** Most entries per index; the oldest are forgotten first (default 10 000). */
+  /**
+   * Most apps per index, and most remembered misses; the oldest are forgotten first (default
+   * 10 000). Misses are kept apart, so a flood of unknown keys never evicts a known app.
+   */
   readonly maxEntries?: number;
   /** Where skipped rows and outages are reported. */
   readonly logger: Logger;
 }
 
 interface Entry {
-  app: App | undefined;
-  expiresAt: number;
+  readonly app: App;
+  readonly expiresAt: number;
 }
 
 /** Serves apps from an {@link AppRowSource} through a TTL cache. */
@@ -63,6 +66,8 @@ export class CachedAppStore implements AppStore {
   readonly #logger: Logger;
   readonly #byKey = new Map<string, Entry>();
   readonly #byId = new Map<string, Entry>();
+  /** Lookups that found nothing (`k:<key>`, `i:<id>`) → when that answer expires. */
+  readonly #misses = new Map<string, number>();
   readonly #pending = new Map<string, Promise<App | undefined>>();
   #all: { apps: readonly App[]; expiresAt: number } | undefined;
   #downUntil = 0;
@@ -106,6 +111,7 @@ export class CachedAppStore implements AppStore {
   close(): Promise<void> {
     this.#byKey.clear();
     this.#byId.clear();
+    this.#misses.clear();
     return this.#source.close();
   }
 
@@ -115,15 +121,19 @@ export class CachedAppStore implements AppStore {
     value: string,
     query: () => Promise<AppRow | undefined>,
   ): Promise<App | undefined> {
+    const now = Date.now();
     const entry = index.get(value);
-    if (entry && entry.expiresAt > Date.now()) return Promise.resolve(entry.app);
-    if (Date.now() < this.#downUntil) return Promise.resolve(entry?.app);
+    if (entry && entry.expiresAt > now) return Promise.resolve(entry.app);
+    if (!entry && (this.#misses.get(pendingKey) ?? 0) > now) return Promise.resolve(undefined);
+    if (now < this.#downUntil) return Promise.resolve(entry?.app);
     let pending = this.#pending.get(pendingKey);
     if (!pending) {
-      pending = this.#refresh(index, value, query).finally(() => this.#pending.delete(pendingKey));
+      pending = this.#refresh(index, pendingKey, value, query).finally(() =>
+        this.#pending.delete(pendingKey),
+      );
       this.#pending.set(pendingKey, pending);
     }
-    if (!entry?.app) return pending;
+    if (!entry) return pending;
     // A known app is not held up by a database that hangs: after staleAfterMs the cached app
     // answers, and the query goes on to refresh the cache when it ends.
     const known = entry.app;
@@ -136,6 +146,7 @@ export class CachedAppStore implements AppStore {
 
   async #refresh(
     index: Map<string, Entry>,
+    missKey: string,
     value: string,
     query: () => Promise<AppRow | undefined>,
   ): Promise<App | undefined> {
@@ -150,7 +161,10 @@ export class CachedAppStore implements AppStore {
     this.#recovered();
     const app = row === undefined ? undefined : this.#parse(row);
     if (app) this.#remember(app);
-    else this.#set(index, value, undefined);
+    else {
+      index.delete(value);
+      this.#bounded(this.#misses, missKey, Date.now() + this.#ttlMs);
+    }
     return app;
   }
 
@@ -165,23 +179,27 @@ export class CachedAppStore implements AppStore {
   }
 
   #remember(app: App): void {
-    this.#set(this.#byKey, app.key, app);
-    this.#set(this.#byId, app.id, app);
+    const entry: Entry = { app, expiresAt: Date.now() + this.#ttlMs };
+    this.#bounded(this.#byKey, app.key, entry);
+    this.#bounded(this.#byId, app.id, entry);
+    this.#misses.delete(`k:${app.key}`);
+    this.#misses.delete(`i:${app.id}`);
   }
 
-  #set(index: Map<string, Entry>, value: string, app: App | undefined): void {
+  /** Sets `key` last in `map`, forgetting the oldest entry when the map is full. */
+  #bounded<V>(map: Map<string, V>, key: string, value: V): void {
     // Re-inserting moves the entry to the end, so the map's first entry is the oldest.
-    index.delete(value);
-    if (index.size >= this.#maxEntries) {
-      const oldest = index.keys().next();
-      if (!oldest.done) index.delete(oldest.value);
+    map.delete(key);
+    if (map.size >= this.#maxEntries) {
+      const oldest = map.keys().next();
+      if (!oldest.done) map.delete(oldest.value);
     }
-    index.set(value, { app, expiresAt: Date.now() + this.#ttlMs });
+    map.set(key, value);
   }
 
   #knownApps(): readonly App[] {
     const apps: App[] = [];
-    for (const entry of this.#byId.values()) if (entry.app) apps.push(entry.app);
+    for (const entry of this.#byId.values()) apps.push(entry.app);
     return apps;
   }
 
