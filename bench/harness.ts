@@ -32,6 +32,33 @@ export function consumed(): unknown {
   return sink;
 }
 
+/**
+ * Measures two cases in alternating rounds and keeps each one's best round: on a shared machine,
+ * interference only ever slows a round down, so the best round is the least disturbed one.
+ */
+export function compare(
+  a: Case,
+  b: Case,
+  rounds = 5,
+  ms = Number(process.env['BENCH_MS'] ?? 200),
+): [Result, Result] {
+  let bestA = 0;
+  let bestB = 0;
+  for (let r = 0; r < rounds; r++) {
+    const [first, second] = r % 2 === 0 ? [a, b] : [b, a];
+    const x = measure(first, ms);
+    const y = measure(second, ms);
+    const ra = first === a ? x : y;
+    const rb = first === a ? y : x;
+    bestA = Math.max(bestA, ra.opsPerSec);
+    bestB = Math.max(bestB, rb.opsPerSec);
+  }
+  return [
+    { name: a.name, opsPerSec: bestA },
+    { name: b.name, opsPerSec: bestB },
+  ];
+}
+
 /** Formats ops/s with thousands separators. */
 export function fmt(n: number): string {
   return Math.round(n).toLocaleString('en-US');

@@ -4,7 +4,7 @@
 import OfficialPusher from 'pusher';
 import Pusher from '@herald/sdk';
 import { nobleBackend, createNodeBackend } from '../packages/sdk/src/internal/crypto.js';
-import { measure, fmt, type Case } from './harness.js';
+import { compare, fmt, type Case } from './harness.js';
 
 interface Pair {
   name: string;
@@ -84,14 +84,14 @@ export function run(): Promise<void> {
     },
   ];
 
-  console.log('\n@herald/sdk vs pusher 5.3.4 (ops/s, higher is better; ratio = herald / pusher)');
+  console.log(
+    '\n@herald/sdk vs pusher 5.3.4 (best of 5 alternating rounds, ops/s; ratio = herald / pusher)',
+  );
   console.log(
     `${'case'.padEnd(36)}${'herald'.padStart(14)}${'pusher'.padStart(14)}${'ratio'.padStart(9)}`,
   );
   for (const p of pairs) {
-    // Alternate order per case so neither side always runs on a warmer JIT.
-    const h = measure({ name: p.name, fn: p.herald });
-    const o = measure({ name: p.name, fn: p.pusher });
+    const [h, o] = compare({ name: p.name, fn: p.herald }, { name: p.name, fn: p.pusher });
     console.log(
       `${p.name.padEnd(36)}${fmt(h.opsPerSec).padStart(14)}${fmt(o.opsPerSec).padStart(14)}${(h.opsPerSec / o.opsPerSec).toFixed(2).padStart(8)}x`,
     );
@@ -115,8 +115,7 @@ export function run(): Promise<void> {
     ];
     console.log('\nhash backends (ops/s; ratio = native node:crypto / portable @noble)');
     for (const [name, a, b] of cases) {
-      const ra = measure(a);
-      const rb = measure(b);
+      const [ra, rb] = compare(a, b);
       console.log(
         `${name.padEnd(36)}${fmt(ra.opsPerSec).padStart(14)}${fmt(rb.opsPerSec).padStart(14)}${(ra.opsPerSec / rb.opsPerSec).toFixed(2).padStart(8)}x`,
       );
