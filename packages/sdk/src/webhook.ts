@@ -56,7 +56,7 @@ export interface TokenLike {
 }
 
 function header(headers: object, name: string): string | undefined {
-  const value = (headers as Record<string, unknown>)[name];
+  const value = (headers as Record<string, unknown> | null | undefined)?.[name];
   return typeof value === 'string' ? value : undefined;
 }
 

@@ -248,3 +248,16 @@ describe('configuration', () => {
     );
   });
 });
+
+describe('robustness', () => {
+  it('gives clear errors for non-string event names and tolerates missing webhook headers', () => {
+    assert.throws(() => void pusher.trigger('a', undefined as never, 1), {
+      message: "Invalid event name: 'undefined'",
+    });
+    const hook = pusher.webhook({ headers: undefined as never, rawBody: '{}' });
+    assert.equal(hook.isValid(), false);
+    assert.throws(() => pusher.verifyWebhook({ headers: {}, body: '{}' }), {
+      code: 'key_header_missing_or_invalid',
+    });
+  });
+});
