@@ -111,13 +111,17 @@ describe('built package', () => {
     );
   });
 
-  it('loads as ESM and as CJS from the package exports', () => {
+  it('loads as ESM and as CJS from the package exports, and both sign the official vector', () => {
     const script = `
       const cjs = require('@herald/sdk');
       const proto = require('@herald/sdk/protocol');
       import('@herald/sdk').then((esm) => {
+        const opts = { appId: 1, key: 'f00d', secret: 'tofu', encryptionMasterKeyBase64: 'zyrm8pvV2C9fJcBfhyXzvxbJVN/H7QLmbe0xJi1GhPU=' };
+        const expected = JSON.stringify({ channel_data: '"foo"', auth: 'f00d:962c48b78bf93d98ff4c92ee7dff04865821455b7b401e9d60a9e0a90af2c105', shared_secret: 'nlr49ISQHz91yS3cy/yWmW8wFMNeTnNL5tNHnbPJcLQ=' });
+        const sign = (P) => JSON.stringify(new P(opts).authorizeChannel('123.456', 'private-encrypted-bla', 'foo'));
         const ok = typeof cjs === 'function' && cjs.name === 'Pusher' && esm.default.name === 'Pusher' &&
-          typeof proto.channelType === 'function' && typeof cjs.RequestError === 'function';
+          typeof proto.channelType === 'function' && typeof cjs.RequestError === 'function' &&
+          sign(cjs) === expected && sign(esm.default) === expected;
         console.log(ok ? 'ok' : 'bad');
       });`;
     const r = spawnSync(process.execPath, ['-e', script], { cwd: pkgDir, encoding: 'utf8' });
