@@ -2,6 +2,7 @@
 // Suites register here by name; each module exports `run(): Promise<void>`.
 const suites: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   sdk: () => import('./sdk.bench.js'),
+  server: () => import('./server.bench.js'),
 };
 
 function selected(argv: readonly string[]): string[] {
