@@ -3,7 +3,12 @@
  * The composition root: builds the logger, app store, adapter, WebSocket and HTTP sides, wires them
  * to node:http servers, and stops them gracefully. No protocol logic lives here.
  */
-import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server as HttpServer,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MemoryAdapter } from './adapters/memory.js';
 import { StaticAppStore } from './apps/static-store.js';
@@ -15,6 +20,7 @@ import { ServerEvents } from './events.js';
 import { createHttpApi } from './http/api.js';
 import { createLogger, type Logger } from './logger.js';
 import { CloseCodes } from './protocol/close-codes.js';
+import { createConsole } from './console/index.js';
 
 /** Where a started server listens. */
 export interface ServerAddress {
@@ -87,16 +93,19 @@ export function createServer(
   const ws = createWebSocketServer(context);
   const api = createHttpApi(context);
   const separateApi = config.apiPort !== undefined;
+  const debugConsole = config.console ? createConsole(context) : undefined;
+  const handleHttp = (req: IncomingMessage, res: ServerResponse): void => {
+    if (debugConsole?.handle(req, res)) return;
+    api.handle(req, res);
+  };
 
   const main = createHttpServer({ keepAlive: true }, (req, res) => {
     if (separateApi) {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"Not found"}');
-    } else api.handle(req, res);
+    } else handleHttp(req, res);
   });
   main.on('upgrade', (req, socket, head) => ws.handleUpgrade(req, socket, head));
-  const apiServer = separateApi
-    ? createHttpServer({ keepAlive: true }, (req, res) => api.handle(req, res))
-    : undefined;
+  const apiServer = separateApi ? createHttpServer({ keepAlive: true }, handleHttp) : undefined;
 
   let address: ServerAddress | undefined;
   let stopping: Promise<void> | undefined;
@@ -119,6 +128,7 @@ export function createServer(
     stop() {
       stopping ??= (async () => {
         const closing = [closeServer(main), apiServer ? closeServer(apiServer) : Promise.resolve()];
+        debugConsole?.close();
         await ws.close(CloseCodes.RECONNECT.code, 'Server is shutting down');
         const deadline = setTimeout(() => {
           main.closeAllConnections();

@@ -140,6 +140,20 @@ export const configSchema = z
       .array(appSchema)
       .default([])
       .describe('Apps served; none = a dev app (app-id / app-key / app-secret).'),
+    // --- console ---
+    console: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Serve the debug console at /console on the HTTP port (sign in with an app key and secret).',
+      ),
+    consoleToken: z
+      .string()
+      .min(16)
+      .optional()
+      .describe(
+        'A console password that, with any app key, signs in to that app (at least 16 characters).',
+      ),
   })
   .strict();
 
