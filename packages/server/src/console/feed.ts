@@ -183,11 +183,13 @@ export class ConsoleFeed {
    * @param events - The server's bus.
    * @param limit - Most pending items per stream.
    * @param isLive - Whether a stream's session is still valid (checked on each heartbeat).
+   * @param heartbeatMs - How often idle streams get a comment line and sessions are re-checked.
    */
   constructor(
     readonly events: ServerEvents,
     readonly limit = STREAM_QUEUE_LIMIT,
     readonly isLive: (stream: FeedStream) => boolean = () => true,
+    readonly heartbeatMs = HEARTBEAT_MS,
   ) {}
 
   /** Open streams (all apps). */
@@ -204,7 +206,7 @@ export class ConsoleFeed {
     if (!set) this.#byApp.set(appId, (set = new Set()));
     set.add(stream);
     this.#unsubscribe ??= this.events.on((event) => this.#dispatch(event));
-    this.#heartbeat ??= setInterval(() => this.#tick(), HEARTBEAT_MS).unref();
+    this.#heartbeat ??= setInterval(() => this.#tick(), this.heartbeatMs).unref();
     return stream;
   }
 

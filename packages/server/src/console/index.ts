@@ -50,6 +50,16 @@ export interface ConsoleOptions {
   readonly streamLimit?: number;
   /** Session store (tests pass one with a fake clock). */
   readonly sessions?: SessionStore;
+  /** How often streams get a heartbeat and their session is re-checked (default 15 s). */
+  readonly heartbeatMs?: number;
+}
+
+/** True when the browser reached the console over HTTPS (directly or through a proxy). */
+function isHttps(request: IncomingMessage): boolean {
+  return (
+    ('encrypted' in request.socket && request.socket.encrypted === true) ||
+    request.headers['x-forwarded-proto'] === 'https'
+  );
 }
 
 /** Creates the console handler. */
@@ -62,6 +72,7 @@ export function createConsole(
     context.events,
     options.streamLimit,
     (stream) => sessions.get(stream.sessionId) !== undefined,
+    options.heartbeatMs,
   );
   const log = context.logger.child({ component: 'console' });
 
@@ -90,7 +101,12 @@ export function createConsole(
     }
     const session = sessions.create(app.id);
     log.info({ appId: app.id }, 'console signed in');
-    sendJson(response, 200, { app: publicApp(app) }, { 'set-cookie': sessionCookie(session) });
+    sendJson(
+      response,
+      200,
+      { app: publicApp(app) },
+      { 'set-cookie': sessionCookie(session, isHttps(request)) },
+    );
   }
 
   function openStream(
@@ -164,7 +180,12 @@ export function createConsole(
           sessions.delete(id);
           feed.closeSession(id);
         }
-        return sendJson(response, 200, {}, { 'set-cookie': sessionCookie(undefined) });
+        return sendJson(
+          response,
+          200,
+          {},
+          { 'set-cookie': sessionCookie(undefined, isHttps(request)) },
+        );
       }
       case 'GET state': {
         const { app } = await signedIn(request);

@@ -55,9 +55,16 @@ export function sessionIdFrom(request: IncomingMessage): string | undefined {
   return undefined;
 }
 
-/** The `Set-Cookie` value for a session (or one that clears the cookie). */
-export function sessionCookie(session: ConsoleSession | undefined, now = Date.now()): string {
-  const attributes = 'Path=/console; HttpOnly; SameSite=Strict';
+/**
+ * The `Set-Cookie` value for a session (or one that clears the cookie). `secure` adds the Secure
+ * attribute (the console is reached over HTTPS, e.g. behind a TLS-terminating proxy).
+ */
+export function sessionCookie(
+  session: ConsoleSession | undefined,
+  secure = false,
+  now = Date.now(),
+): string {
+  const attributes = `Path=/console; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
   if (!session) return `${SESSION_COOKIE}=; ${attributes}; Max-Age=0`;
   const maxAge = Math.max(0, Math.floor((session.expiresAt - now) / 1000));
   return `${SESSION_COOKIE}=${session.id}; ${attributes}; Max-Age=${maxAge}`;

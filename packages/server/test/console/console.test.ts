@@ -281,6 +281,16 @@ describe('console: live feed', () => {
     assert.equal(events.active, false, 'the bus listener is gone once no console is open');
   });
 
+  it('ends open streams when the server stops (no wait for the shutdown timeout)', async (t) => {
+    const { apiUrl, server } = await startConsoleServer(t, { shutdownTimeoutMs: 600_000 });
+    const a = await signIn(apiUrl, APP_A.key, APP_A.secret);
+    const feed = await SseReader.open(`${apiUrl}/console/api/stream`, a.cookie);
+    await feed.until((m) => m.some((x) => x.event === 'ready'));
+    await server.stop();
+    await feed.closed();
+    assert.equal(server.context.events.active, false);
+  });
+
   it('ends the streams of a session when it signs out', async (t) => {
     const { apiUrl, server } = await startConsoleServer(t);
     const a = await signIn(apiUrl, APP_A.key, APP_A.secret);
