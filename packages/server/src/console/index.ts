@@ -22,7 +22,7 @@ import type { App } from '../apps/app-store.js';
 import type { ServerContext } from '../context.js';
 import { ConsoleFeed } from './feed.js';
 import { COMMON_HEADERS, ConsoleHttpError, readJsonBody, sendJson } from './http.js';
-import { loopbackOrigin, sendSignedTrigger } from './send.js';
+import { loopbackTarget, sendSignedTrigger } from './send.js';
 import {
   credentialsMatch,
   SessionStore,
@@ -146,7 +146,7 @@ export function createConsole(
       throw new ConsoleHttpError(400, 'Give an "event" name');
     if (typeof data !== 'string') throw new ConsoleHttpError(400, 'Give "data" as a string');
     // Validation of names, sizes and counts is the HTTP API's job: the console meets its answer.
-    const result = await sendSignedTrigger(app, loopbackOrigin(request.socket), {
+    const result = await sendSignedTrigger(app, loopbackTarget(request.socket), {
       name: event,
       channels: list,
       data,

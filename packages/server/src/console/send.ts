@@ -2,10 +2,12 @@
  * @module
  * "Send an event" from the console goes through the same door a backend uses: a `POST
  * /apps/{id}/events` request signed with the app's secret (strings to sign from
- * `@herald/sdk/protocol`, HMAC and MD5 from node:crypto), sent over loopback HTTP to the very
+ * `@herald/sdk/protocol`, HMAC and MD5 from node:crypto), sent over loopback HTTP(S) to the very
  * address and port the console request arrived on, so it meets the real HTTP API's checks.
  */
 import { createHash, createHmac } from 'node:crypto';
+import { request as httpRequest, type RequestOptions } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
 import { authQueryParams, httpStringToSign } from '@herald/sdk/protocol';
 import type { App } from '../apps/app-store.js';
@@ -46,36 +48,73 @@ export function signTrigger(
   return `${path}?${new URLSearchParams({ ...params, auth_signature: signature }).toString()}`;
 }
 
-/** The URL origin of the local end of `socket` (the HTTP port the console is served on). */
-export function loopbackOrigin(socket: Socket): string {
-  let host = socket.localAddress ?? '127.0.0.1';
-  if (host.startsWith('::ffff:')) host = host.slice('::ffff:'.length);
-  if (host.includes(':')) host = `[${host}]`;
-  return `http://${host}:${socket.localPort}`;
+/** Where the loopback request goes: the local end of the console's own connection. */
+export interface LoopbackTarget {
+  /** Local address of the socket (IPv4-mapped addresses unwrapped). */
+  readonly host: string;
+  /** Local port: the HTTP port the console (and so the HTTP API) is served on. */
+  readonly port: number;
+  /** The port speaks TLS. */
+  readonly tls: boolean;
 }
 
-/** Sends a signed trigger to `origin` and returns the API's answer. */
+/** The loopback target for a console request that arrived on `socket`. */
+export function loopbackTarget(socket: Socket): LoopbackTarget {
+  let host = socket.localAddress ?? '127.0.0.1';
+  if (host.startsWith('::ffff:')) host = host.slice('::ffff:'.length);
+  return {
+    host,
+    port: socket.localPort ?? 0,
+    tls: 'encrypted' in socket && socket.encrypted === true,
+  };
+}
+
+/** Sends a signed trigger to `target` and returns the API's answer. */
 export async function sendSignedTrigger(
   app: Pick<App, 'id' | 'key' | 'secret'>,
-  origin: string,
+  target: LoopbackTarget,
   trigger: TriggerBody,
 ): Promise<TriggerResult> {
   const body = JSON.stringify(trigger);
+  const options: RequestOptions = {
+    host: target.host,
+    port: target.port,
+    method: 'POST',
+    path: signTrigger(app, body),
+    headers: {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+      'x-pusher-library': 'herald-console',
+    },
+    agent: false,
+    timeout: TRIGGER_TIMEOUT_MS,
+    // The request goes to this very process through the socket it was reached on; its certificate
+    // may be self-signed or name a public host, so verifying it would prove nothing here.
+    ...(target.tls ? { rejectUnauthorized: false } : {}),
+  };
   try {
-    const response = await fetch(origin + signTrigger(app, body), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-pusher-library': 'herald-console' },
-      body,
-      signal: AbortSignal.timeout(TRIGGER_TIMEOUT_MS),
-    });
-    const text = await response.text();
+    const { status, text } = await new Promise<{ status: number; text: string }>(
+      (resolve, reject) => {
+        const req = (target.tls ? httpsRequest : httpRequest)(options, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+          );
+          res.on('error', reject);
+        });
+        req.on('timeout', () => req.destroy(new Error('timed out')));
+        req.on('error', reject);
+        req.end(body);
+      },
+    );
     let parsed: unknown = text;
     try {
       parsed = JSON.parse(text);
     } catch {
       // Not JSON: hand the text back as it is.
     }
-    return { status: response.status, body: parsed };
+    return { status, body: parsed };
   } catch (error) {
     return {
       status: 502,
