@@ -107,6 +107,9 @@ export class RawClient {
   }
 }
 
+/** A fixed base64 32-byte master key for encrypted-channel tests (the server never sees plaintext). */
+export const MASTER_KEY = Buffer.alloc(32, 7).toString('base64');
+
 /** The official SDK configured for the test server's app. */
 export function officialSdk(server: TestServer): Pusher {
   return new Pusher({
@@ -115,6 +118,7 @@ export function officialSdk(server: TestServer): Pusher {
     secret: server.app.secret,
     host: '127.0.0.1',
     port: String(server.apiPort),
+    encryptionMasterKeyBase64: MASTER_KEY,
   });
 }
 
@@ -138,9 +142,7 @@ export async function startAuthEndpoint(t: TestContext, server: TestServer): Pro
               user_id: userId,
               user_info: { name: `user ${userId}` },
             })
-          : channel.startsWith('private-encrypted-')
-            ? { auth: sdk.authorizeChannel(socketId, channel).auth, shared_secret: SHARED_SECRET }
-            : sdk.authorizeChannel(socketId, channel);
+          : sdk.authorizeChannel(socketId, channel);
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(auth));
       } catch (error) {
         res.writeHead(403).end(String(error));
@@ -152,9 +154,6 @@ export async function startAuthEndpoint(t: TestContext, server: TestServer): Pro
   t.after(() => new Promise<void>((resolve) => http.close(() => resolve())));
   return `http://127.0.0.1:${(http.address() as AddressInfo).port}/pusher/auth`;
 }
-
-/** A fixed base64 32-byte key for encrypted-channel tests (the server never sees plaintext). */
-export const SHARED_SECRET = Buffer.alloc(32, 7).toString('base64');
 
 /** pusher-js options that reach the test server over plain ws. */
 export function pusherJsOptions(
