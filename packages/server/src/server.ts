@@ -3,12 +3,15 @@
  * The composition root: builds the logger, app store, adapter, WebSocket and HTTP sides, wires them
  * to node:http servers, and stops them gracefully. No protocol logic lives here.
  */
+import { readFileSync } from 'node:fs';
 import {
   createServer as createHttpServer,
   type IncomingMessage,
+  type RequestListener,
   type Server as HttpServer,
   type ServerResponse,
 } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { MemoryAdapter } from './adapters/memory.js';
 import { StaticAppStore } from './apps/static-store.js';
@@ -52,7 +55,7 @@ export interface CreateServerOptions {
   readonly logger?: Logger;
 }
 
-function listen(server: HttpServer, host: string, port: number): Promise<number> {
+function listen(server: HttpServer | HttpsServer, host: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -62,7 +65,7 @@ function listen(server: HttpServer, host: string, port: number): Promise<number>
   });
 }
 
-function closeServer(server: HttpServer): Promise<void> {
+function closeServer(server: HttpServer | HttpsServer): Promise<void> {
   return new Promise((resolve) => {
     if (!server.listening) return resolve();
     server.close(() => resolve());
@@ -99,13 +102,23 @@ export function createServer(
     api.handle(req, res);
   };
 
-  const main = createHttpServer({ keepAlive: true }, (req, res) => {
+  // With tlsCert/tlsKey every port speaks TLS (https:// and wss://).
+  const tls =
+    config.tlsCert !== undefined && config.tlsKey !== undefined
+      ? { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) }
+      : undefined;
+  const serve = (listener: RequestListener): HttpServer | HttpsServer =>
+    tls
+      ? createHttpsServer({ ...tls, keepAlive: true }, listener)
+      : createHttpServer({ keepAlive: true }, listener);
+
+  const main = serve((req, res) => {
     if (separateApi) {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"Not found"}');
     } else handleHttp(req, res);
   });
   main.on('upgrade', (req, socket, head) => ws.handleUpgrade(req, socket, head));
-  const apiServer = separateApi ? createHttpServer({ keepAlive: true }, handleHttp) : undefined;
+  const apiServer = separateApi ? serve(handleHttp) : undefined;
 
   let address: ServerAddress | undefined;
   let stopping: Promise<void> | undefined;

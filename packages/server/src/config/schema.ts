@@ -129,6 +129,12 @@ export const configSchema = z
       .describe(
         'A connection whose unsent output exceeds this is closed with 4200 (slow consumer).',
       ),
+    // --- server-ws ---
+    maxChannelsPerConnection: positiveInt()
+      .default(100)
+      .describe(
+        'Most channels one connection may be subscribed to; more are refused (LimitReached).',
+      ),
     shutdownTimeoutMs: positiveInt()
       .default(5000)
       .describe('Longest graceful shutdown before forcing exit.'),
@@ -136,6 +142,17 @@ export const configSchema = z
       .url()
       .optional()
       .describe('Send every webhook event type of the dev app to this URL.'),
+    // --- server-http: HTTP API and TLS ---
+    maxRequestBodyBytes: positiveInt()
+      .default(1024 * 1024)
+      .describe('Largest HTTP API request body, in bytes; larger bodies get 413 before buffering.'),
+    tlsCert: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('PEM certificate file; with tlsKey, serve https:// and wss://.'),
+    tlsKey: z.string().min(1).optional().describe('PEM private key file for tlsCert.'),
+    // --- end server-http ---
     apps: z
       .array(appSchema)
       .default([])
@@ -144,16 +161,12 @@ export const configSchema = z
     console: z
       .boolean()
       .default(false)
-      .describe(
-        'Serve the debug console at /console on the HTTP port (sign in with an app key and secret).',
-      ),
+      .describe('Serve the debug console at /console on the HTTP port (see docs/console.md).'),
     consoleToken: z
       .string()
       .min(16)
       .optional()
-      .describe(
-        'A console password that, with any app key, signs in to that app (at least 16 characters).',
-      ),
+      .describe('Console password: with any app key it signs in to that app (16+ characters).'),
   })
   .strict();
 
