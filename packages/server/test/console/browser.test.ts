@@ -4,10 +4,12 @@
  * Screenshots of the main views go to test-output/console/ for review.
  */
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { channelAuthStringToSign, formatAuthToken } from '@herald/sdk/protocol';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import PusherJsModule from 'pusher-js';
 import WebSocket from 'ws';
@@ -71,6 +73,35 @@ async function webSocketSideExists(server: TestServer): Promise<boolean> {
     );
     socket.on('error', () => finish(false));
     socket.on('unexpected-response', () => finish(false));
+  });
+}
+
+/** A pusher-js client of app A; with `user`, it authorizes presence channels as that user. */
+function connect(server: TestServer, user?: { id: string; info: unknown }) {
+  return new Pusher(APP_A.key, {
+    cluster: '',
+    wsHost: '127.0.0.1',
+    wsPort: server.port,
+    forceTLS: false,
+    enabledTransports: ['ws'],
+    disableStats: true,
+    channelAuthorization: {
+      endpoint: '',
+      transport: 'ajax',
+      // Signs like a backend would (protocol.md §6), without an HTTP round trip.
+      customHandler: ({ socketId, channelName }, callback) => {
+        const channelData = user
+          ? JSON.stringify({ user_id: user.id, user_info: user.info })
+          : undefined;
+        const signature = createHmac('sha256', APP_A.secret)
+          .update(channelAuthStringToSign(socketId, channelName, channelData))
+          .digest('hex');
+        callback(null, {
+          auth: formatAuthToken(APP_A.key, signature),
+          ...(channelData !== undefined ? { channel_data: channelData } : {}),
+        });
+      },
+    },
   });
 }
 
@@ -217,7 +248,7 @@ describe(
       while (events.active) await new Promise((r) => setTimeout(r, 20));
     });
 
-    it('shows a pusher-js client connect, subscribe and receive an event sent from the form', async (t) => {
+    it('shows pusher-js clients connect, join presence, send a client event and receive an event sent from the form', async (t) => {
       const server = await startConsoleServer(t);
       if (!(await webSocketSideExists(server)) || !(await httpApiExists(server))) {
         t.skip('the WebSocket side or the HTTP API is still a placeholder');
@@ -231,14 +262,7 @@ describe(
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
 
-      const client = new Pusher(APP_A.key, {
-        cluster: '',
-        wsHost: '127.0.0.1',
-        wsPort: server.port,
-        forceTLS: false,
-        enabledTransports: ['ws'],
-        disableStats: true,
-      });
+      const client = connect(server);
       t.after(() => client.disconnect());
       const received = new Promise<unknown>((resolve) =>
         client.subscribe('orders').bind('order-shipped', resolve),
@@ -247,14 +271,33 @@ describe(
       await feed.filter({ hasText: 'connection_opened' }).waitFor();
       await feed.filter({ hasText: 'subscribed' }).filter({ hasText: 'orders' }).waitFor();
 
+      // Two users in a presence channel; one sends a client event.
+      const ada = connect(server, { id: 'ada', info: { name: 'Ada' } });
+      const bob = connect(server, { id: 'bob', info: { name: 'Bob' } });
+      t.after(() => ada.disconnect());
+      t.after(() => bob.disconnect());
+      const typing = new Promise<unknown>((resolve) =>
+        bob.subscribe('presence-room').bind('client-typing', resolve),
+      );
+      const adaRoom = ada.subscribe('presence-room');
+      await new Promise((resolve) => adaRoom.bind('pusher:subscription_succeeded', resolve));
+      await feed.filter({ hasText: 'member_added' }).filter({ hasText: 'bob' }).waitFor();
+      adaRoom.trigger('client-typing', { typing: true });
+      assert.deepEqual(await typing, { typing: true });
+      await feed.filter({ hasText: 'client_event' }).filter({ hasText: 'client-typing' }).waitFor();
+
       await page.getByLabel('Channels').fill('orders');
       await page.getByLabel('Event name').fill('order-shipped');
       await page.getByLabel('Data').fill('{"id":9}');
       await page.getByRole('button', { name: 'Send' }).click();
       assert.deepEqual(await received, { id: 9 });
       await feed.filter({ hasText: 'api_event' }).filter({ hasText: 'order-shipped' }).waitFor();
+      await page.locator('#send-result').filter({ hasText: 'Sent' }).waitFor();
       await page.getByRole('button', { name: 'Refresh' }).click();
-      await page.locator('#channels-body').filter({ hasText: 'orders' }).waitFor();
+      await page.locator('#connections').filter({ hasText: '3' }).waitFor();
+      await page.getByRole('button', { name: 'Show members of presence-room' }).click();
+      await page.locator('#members-list li').filter({ hasText: 'bob' }).waitFor();
+      assert.equal(await page.locator('#members-list li').count(), 2);
       await shot(page, '06-pusher-js-client');
     });
   },

@@ -163,14 +163,14 @@
     const tr = document.createElement('tr');
     const cells = [
       ['time', timeFormat.format(new Date(entry.time))],
-      ['', entry.type],
-      ['', channelsOf(entry).join(', ')],
+      ['kind', entry.type],
+      ['channel', channelsOf(entry).join(', ')],
       ['details', details(entry)],
     ];
     for (const [cls, text] of cells) {
       const td = document.createElement('td');
-      if (cls) td.className = cls;
-      if (cls === '' && text === entry.type) {
+      td.className = cls;
+      if (cls === 'kind') {
         const span = document.createElement('span');
         span.className = 'type';
         span.textContent = text;
