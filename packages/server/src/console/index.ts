@@ -8,7 +8,7 @@
  * | Route | What |
  * |---|---|
  * | `GET /console/` | the page (index.html, console.js, console.css) |
- * | `POST /console/api/session` | sign in: `{"key","secret"}` → `{"app"}` + cookie; 401 when wrong |
+ * | `POST /console/api/session` | sign in: `{"key","secret"}` → `{"app"}` + cookie; 401 when wrong, 429 after 10 failures a minute |
  * | `GET /console/api/session` | who is signed in (401 when nobody) |
  * | `DELETE /console/api/session` | sign out (ends the session's streams) |
  * | `GET /console/api/state` | connection count and occupied channels |
@@ -28,6 +28,7 @@ import {
   SessionStore,
   sessionCookie,
   sessionIdFrom,
+  SignInThrottle,
   type ConsoleSession,
 } from './session.js';
 import { appState, presenceMembers, publicApp } from './state.js';
@@ -52,6 +53,8 @@ export interface ConsoleOptions {
   readonly sessions?: SessionStore;
   /** How often streams get a heartbeat and their session is re-checked (default 15 s). */
   readonly heartbeatMs?: number;
+  /** Failed sign-in limiter (tests pass one with a fake clock). */
+  readonly throttle?: SignInThrottle;
 }
 
 /** True when the browser reached the console over HTTPS (directly or through a proxy). */
@@ -68,6 +71,7 @@ export function createConsole(
   options: ConsoleOptions = {},
 ): ConsoleHandler {
   const sessions = options.sessions ?? new SessionStore();
+  const throttle = options.throttle ?? new SignInThrottle();
   const feed = new ConsoleFeed(
     context.events,
     options.streamLimit,
@@ -87,6 +91,11 @@ export function createConsole(
   }
 
   async function signIn(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const remote = request.socket.remoteAddress ?? '';
+    if (throttle.blocked(remote)) {
+      request.resume();
+      throw new ConsoleHttpError(429, 'Too many failed sign-ins; wait a minute and try again');
+    }
     const body = await readJsonBody(request, SIGN_IN_BODY_LIMIT);
     const { key, secret } = body;
     if (typeof key !== 'string' || typeof secret !== 'string' || !key || !secret)
@@ -96,7 +105,8 @@ export function createConsole(
     const candidate = app ?? { secret: `\0${secret}` };
     const ok = credentialsMatch(candidate as App, secret, context.config.consoleToken);
     if (!app || !ok) {
-      log.warn({ key, remote: request.socket.remoteAddress }, 'console sign-in refused');
+      throttle.fail(remote);
+      log.warn({ key, remote }, 'console sign-in refused');
       throw new ConsoleHttpError(401, 'Wrong app key or secret');
     }
     const session = sessions.create(app.id);

@@ -125,3 +125,43 @@ export class SessionStore {
     this.#sessions.clear();
   }
 }
+
+/** Failed sign-ins allowed per client address and window before answering 429. */
+export const MAX_FAILED_SIGN_INS = 10;
+/** The window of {@link MAX_FAILED_SIGN_INS}. */
+export const FAILED_SIGN_IN_WINDOW_MS = 60_000;
+/** Most addresses tracked at once (the table is cleared beyond it). */
+const MAX_TRACKED_ADDRESSES = 10_000;
+
+/** Counts failed sign-ins per client address, to slow down guessing of secrets. */
+export class SignInThrottle {
+  readonly #failures = new Map<string, { count: number; resetAt: number }>();
+
+  constructor(
+    readonly max = MAX_FAILED_SIGN_INS,
+    readonly windowMs = FAILED_SIGN_IN_WINDOW_MS,
+    readonly now: () => number = Date.now,
+  ) {}
+
+  /** True when `address` used up its failures for the current window. */
+  blocked(address: string): boolean {
+    const entry = this.#failures.get(address);
+    if (!entry) return false;
+    if (entry.resetAt <= this.now()) {
+      this.#failures.delete(address);
+      return false;
+    }
+    return entry.count >= this.max;
+  }
+
+  /** Records a failed sign-in from `address`. */
+  fail(address: string): void {
+    const now = this.now();
+    const entry = this.#failures.get(address);
+    if (entry && entry.resetAt > now) entry.count += 1;
+    else {
+      if (this.#failures.size >= MAX_TRACKED_ADDRESSES) this.#failures.clear();
+      this.#failures.set(address, { count: 1, resetAt: now + this.windowMs });
+    }
+  }
+}

@@ -71,6 +71,16 @@ describe('console: sign-in', () => {
     }
   });
 
+  it('answers 429 after 10 failed sign-ins from one address, even to the right secret', async (t) => {
+    const { apiUrl } = await startConsoleServer(t);
+    for (let i = 0; i < 10; i++)
+      assert.equal((await signIn(apiUrl, APP_A.key, `wrong-${i}`)).status, 401);
+    const blocked = await signIn(apiUrl, APP_A.key, APP_A.secret);
+    assert.equal(blocked.status, 429);
+    assert.match(blocked.body.error, /Too many failed sign-ins/);
+    assert.equal(blocked.setCookie, null);
+  });
+
   it('answers 400 to missing fields and 415 to a non-JSON body', async (t) => {
     const { apiUrl } = await startConsoleServer(t);
     const missing = await fetch(`${apiUrl}/console/api/session`, {

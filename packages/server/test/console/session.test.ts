@@ -6,6 +6,7 @@ import {
   credentialsMatch,
   SessionStore,
   sessionCookie,
+  SignInThrottle,
 } from '../../src/console/session.js';
 
 describe('console sessions', () => {
@@ -52,5 +53,18 @@ describe('console sessions', () => {
       sessionCookie(undefined),
       'herald_console=; Path=/console; HttpOnly; SameSite=Strict; Max-Age=0',
     );
+  });
+
+  it('blocks an address after too many failures, for one window', () => {
+    let now = 0;
+    const throttle = new SignInThrottle(3, 1000, () => now);
+    for (let i = 0; i < 3; i++) {
+      assert.equal(throttle.blocked('1.2.3.4'), false);
+      throttle.fail('1.2.3.4');
+    }
+    assert.equal(throttle.blocked('1.2.3.4'), true);
+    assert.equal(throttle.blocked('5.6.7.8'), false, 'per address');
+    now = 1000;
+    assert.equal(throttle.blocked('1.2.3.4'), false, 'the window passed');
   });
 });
