@@ -34,6 +34,8 @@ import {
 import { appState, presenceMembers, publicApp } from './state.js';
 import { isStaticFile, sendStatic } from './static.js';
 
+/** Most feed streams open at once (all apps). */
+const MAX_STREAMS = 100;
 /** Largest sign-in body. */
 const SIGN_IN_BODY_LIMIT = 8 * 1024;
 
@@ -101,9 +103,7 @@ export function createConsole(
     if (typeof key !== 'string' || typeof secret !== 'string' || !key || !secret)
       throw new ConsoleHttpError(400, 'Give "key" and "secret" (or the console token) as strings');
     const app = await context.apps.findByKey(key);
-    // Compare even for an unknown key, so the answer time does not tell which keys exist.
-    const candidate = app ?? { secret: `\0${secret}` };
-    const ok = credentialsMatch(candidate as App, secret, context.config.consoleToken);
+    const ok = credentialsMatch(secret, app?.secret, context.config.consoleToken);
     if (!app || !ok) {
       throttle.fail(remote);
       log.warn({ key, remote }, 'console sign-in refused');
@@ -125,6 +125,8 @@ export function createConsole(
     session: ConsoleSession,
     app: App,
   ): void {
+    if (feed.size >= MAX_STREAMS)
+      throw new ConsoleHttpError(503, 'Too many consoles are open; close one and retry');
     response.writeHead(200, {
       ...COMMON_HEADERS,
       'content-type': 'text/event-stream; charset=utf-8',

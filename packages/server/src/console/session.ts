@@ -5,7 +5,6 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { App } from '../apps/app-store.js';
 
 /** Name of the session cookie. */
 export const SESSION_COOKIE = 'herald_console';
@@ -35,12 +34,17 @@ export function constantTimeEqual(a: string, b: string): boolean {
 }
 
 /**
- * True when `secret` is the app's secret or the configured console token. Both comparisons always
- * run, so the answer time does not tell which one matched.
+ * True when `given` is the app's secret or the configured console token. Every comparison always
+ * runs (against a dummy when the app is unknown), so the answer time tells neither which one
+ * matched nor whether the app exists.
  */
-export function credentialsMatch(app: App, secret: string, consoleToken?: string): boolean {
-  const isSecret = constantTimeEqual(secret, app.secret);
-  const isToken = consoleToken !== undefined && constantTimeEqual(secret, consoleToken);
+export function credentialsMatch(
+  given: string,
+  appSecret: string | undefined,
+  consoleToken?: string,
+): boolean {
+  const isSecret = constantTimeEqual(given, appSecret ?? '') && appSecret !== undefined;
+  const isToken = constantTimeEqual(given, consoleToken ?? '') && consoleToken !== undefined;
   return isSecret || isToken;
 }
 

@@ -301,6 +301,21 @@ describe('console: live feed', () => {
     assert.equal(server.context.events.active, false);
   });
 
+  it('refuses a stream beyond 100 open ones with 503', async (t) => {
+    const { apiUrl } = await startConsoleServer(t);
+    const a = await signIn(apiUrl, APP_A.key, APP_A.secret);
+    const open: SseReader[] = [];
+    t.after(() => open.forEach((r) => r.close()));
+    for (let i = 0; i < 100; i++) {
+      const reader = await SseReader.open(`${apiUrl}/console/api/stream`, a.cookie);
+      open.push(reader);
+      assert.equal(reader.status, 200);
+    }
+    const refused = await getJson(apiUrl, '/console/api/stream', a.cookie);
+    assert.equal(refused.status, 503);
+    assert.match(refused.body.error, /Too many consoles/);
+  });
+
   it('ends the streams of a session when it signs out', async (t) => {
     const { apiUrl, server } = await startConsoleServer(t);
     const a = await signIn(apiUrl, APP_A.key, APP_A.secret);

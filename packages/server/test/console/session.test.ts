@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { App } from '../../src/apps/app-store.js';
 import {
   constantTimeEqual,
   credentialsMatch,
@@ -18,11 +17,12 @@ describe('console sessions', () => {
   });
 
   it('accepts the app secret or the console token, nothing else', () => {
-    const app = { secret: 'app-secret' } as App;
-    assert.equal(credentialsMatch(app, 'app-secret'), true);
-    assert.equal(credentialsMatch(app, 'console-token', 'console-token'), true);
-    assert.equal(credentialsMatch(app, 'console-token'), false);
-    assert.equal(credentialsMatch(app, 'other', 'console-token'), false);
+    assert.equal(credentialsMatch('app-secret', 'app-secret'), true);
+    assert.equal(credentialsMatch('console-token', 'app-secret', 'console-token'), true);
+    assert.equal(credentialsMatch('console-token', 'app-secret'), false);
+    assert.equal(credentialsMatch('other', 'app-secret', 'console-token'), false);
+    assert.equal(credentialsMatch('', undefined), false, 'an unknown app never matches');
+    assert.equal(credentialsMatch('', 'app-secret', undefined), false);
   });
 
   it('expires sessions and keeps at most `max`', () => {
