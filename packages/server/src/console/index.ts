@@ -106,7 +106,7 @@ export function createConsole(
     const ok = credentialsMatch(secret, app?.secret, context.config.consoleToken);
     if (!app || !ok) {
       throttle.fail(remote);
-      log.warn({ key, remote }, 'console sign-in refused');
+      log.warn({ key: key.slice(0, 100), remote }, 'console sign-in refused');
       throw new ConsoleHttpError(401, 'Wrong app key or secret');
     }
     const session = sessions.create(app.id);
