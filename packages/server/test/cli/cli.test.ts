@@ -115,25 +115,26 @@ describe('herald CLI (spawned process)', () => {
     assert.match(run.stderr(), /port \(from --port\)/);
   });
 
-  it('stops gracefully on SIGTERM and exits 0', async () => {
-    const run = spawnCli(['start', '--host', '127.0.0.1', '--port', '0']);
-    try {
-      await new Promise<void>((resolve, reject) => {
-        const check = () => {
-          if (run.stdout().includes('Connect with pusher-js')) resolve();
-        };
-        run.child.stdout.on('data', check);
-        void run.exit.then(() => reject(new Error(`exited early: ${run.stderr()}`)));
-      });
-      const port = Number(/ws:\/\/127\.0\.0\.1:(\d+)/.exec(run.stdout())?.[1]);
-      assert.equal((await fetch(`http://127.0.0.1:${port}/health`)).status, 200);
-      run.child.kill('SIGTERM');
-      assert.equal(await run.exit, 0);
-      assert.match(run.stdout(), /"msg":"Herald stopped"/);
-    } finally {
-      if (run.child.exitCode === null) run.child.kill('SIGKILL');
-    }
-  });
+  for (const signal of ['SIGTERM', 'SIGINT'] as const)
+    it(`stops gracefully on ${signal} and exits 0`, async () => {
+      const run = spawnCli(['start', '--host', '127.0.0.1', '--port', '0']);
+      try {
+        await new Promise<void>((resolve, reject) => {
+          const check = () => {
+            if (run.stdout().includes('Connect with pusher-js')) resolve();
+          };
+          run.child.stdout.on('data', check);
+          void run.exit.then(() => reject(new Error(`exited early: ${run.stderr()}`)));
+        });
+        const port = Number(/ws:\/\/127\.0\.0\.1:(\d+)/.exec(run.stdout())?.[1]);
+        assert.equal((await fetch(`http://127.0.0.1:${port}/health`)).status, 200);
+        run.child.kill(signal);
+        assert.equal(await run.exit, 0);
+        assert.match(run.stdout(), /"msg":"Herald stopped"/);
+      } finally {
+        if (run.child.exitCode === null) run.child.kill('SIGKILL');
+      }
+    });
 
   it(
     'the built bin prints its version',
