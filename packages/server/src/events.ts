@@ -63,6 +63,23 @@ export type ServerEvent =
       readonly appId: string;
       readonly channel: string;
       readonly count: number;
+    }
+  | {
+      /** One webhook request attempt finished (or events were given up without one). */
+      readonly type: 'webhook_sent';
+      readonly appId: string;
+      /** The target URL, without any credentials it carries. */
+      readonly url: string;
+      /** How many events the request carried. */
+      readonly events: number;
+      /** True when the receiver answered 2xx. */
+      readonly ok: boolean;
+      /** The HTTP status, absent on a network error, timeout or drop. */
+      readonly status?: number;
+      /** 1 for the first attempt; 0 when the events were dropped before any attempt. */
+      readonly attempt: number;
+      /** delivered; retrying (will be tried again); failed (given up); dropped (queue full, never sent). */
+      readonly outcome: 'delivered' | 'retrying' | 'failed' | 'dropped';
     };
 
 /** A listener of server events; it must not throw and must not block. */

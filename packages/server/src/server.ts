@@ -24,6 +24,7 @@ import { createHttpApi } from './http/api.js';
 import { createLogger, type Logger } from './logger.js';
 import { CloseCodes } from './protocol/close-codes.js';
 import { createConsole } from './console/index.js';
+import { WebhookDispatcher } from './webhooks/dispatcher.js';
 
 /** Where a started server listens. */
 export interface ServerAddress {
@@ -100,6 +101,7 @@ export function createServer(
   };
   const ws = createWebSocketServer(context);
   const api = createHttpApi(context);
+  const webhooks = new WebhookDispatcher(context);
   const separateApi = config.apiPort !== undefined;
   const debugConsole = config.console ? createConsole(context) : undefined;
   const handleHttp = (req: IncomingMessage, res: ServerResponse): void => {
@@ -137,6 +139,7 @@ export function createServer(
     },
     async start() {
       await context.adapter.init();
+      webhooks.start();
       const port = await listen(main, config.host, config.port);
       const apiPort = apiServer ? await listen(apiServer, config.host, config.apiPort ?? 0) : port;
       address = { host: config.host, port, apiPort };
@@ -148,11 +151,13 @@ export function createServer(
         const closing = [closeServer(main), apiServer ? closeServer(apiServer) : Promise.resolve()];
         debugConsole?.close();
         await ws.close(CloseCodes.RECONNECT.code, 'Server is shutting down');
+        // Delivers what the closing sockets and earlier events queued (bounded by shutdownTimeoutMs).
+        const flushing = webhooks.stop();
         const deadline = setTimeout(() => {
           main.closeAllConnections();
           apiServer?.closeAllConnections();
         }, config.shutdownTimeoutMs).unref();
-        await Promise.all(closing);
+        await Promise.all([...closing, flushing]);
         clearTimeout(deadline);
         await context.adapter.close();
         await context.apps.close();

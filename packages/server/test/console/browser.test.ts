@@ -150,8 +150,7 @@ describe(
       assert.equal(await page.locator('#app-id').textContent(), APP_A.id);
       assert.equal(events.active, true);
 
-      // webhook_sent joins the ServerEvent union with the webhooks work; emit it untyped here.
-      const emit = (event: object) => events.emit(event as ServerEvent);
+      const emit = (event: ServerEvent) => events.emit(event);
       const a1 = fakeConnection('11.1');
       const a2 = fakeConnection('11.2');
       adapter.addConnection(APP_A.id, a1);
