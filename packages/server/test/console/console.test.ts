@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { request, type IncomingMessage } from 'node:http';
+import { createServer as createHttpServer, request, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { startServer } from '../helpers/server.js';
 import { signTrigger } from '../../src/console/send.js';
@@ -12,6 +13,7 @@ import {
   signIn,
   SseReader,
   startConsoleServer,
+  trackListeners,
 } from './helpers.js';
 
 describe('console: serving', () => {
@@ -230,16 +232,17 @@ describe('console: live feed', () => {
   it('listens to the bus only while a stream is open, and only shows its own app', async (t) => {
     const { apiUrl, server } = await startConsoleServer(t);
     const { events } = server.context;
+    const listeners = trackListeners(events);
     const a = await signIn(apiUrl, APP_A.key, APP_A.secret);
     const b = await signIn(apiUrl, APP_B.key, APP_B.secret);
-    assert.equal(events.active, false, 'nothing listens before a console opens');
+    assert.equal(listeners.count, 0, 'the console does not listen before a console opens');
 
     const feedA = await SseReader.open(`${apiUrl}/console/api/stream`, a.cookie);
     const feedB = await SseReader.open(`${apiUrl}/console/api/stream`, b.cookie);
     assert.equal(feedA.status, 200);
     await feedA.until((m) => m.some((x) => x.event === 'ready'));
     await feedB.until((m) => m.some((x) => x.event === 'ready'));
-    assert.equal(events.active, true);
+    assert.equal(listeners.count, 1, 'one bus listener for all streams');
 
     events.emit({ type: 'connection_opened', appId: APP_B.id, socketId: '9.9' });
     events.emit({ type: 'connection_opened', appId: APP_A.id, socketId: '1.1' });
@@ -287,18 +290,45 @@ describe('console: live feed', () => {
     await feedA.closed();
     await feedB.closed();
     // The server notices the closed sockets on its side.
-    while (events.active) await new Promise((resolve) => setTimeout(resolve, 10));
-    assert.equal(events.active, false, 'the bus listener is gone once no console is open');
+    while (listeners.count > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(listeners.count, 0, 'the bus listener is gone once no console is open');
+  });
+
+  it('shows webhooks sent and their outcome', async (t) => {
+    const receiver = createHttpServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(200).end('{}'));
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    t.after(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    const { apiUrl, server } = await startConsoleServer(t, {
+      webhookBatchMs: 0,
+      apps: [{ ...APP_A, webhooks: [{ url }] }, APP_B],
+    });
+    const a = await signIn(apiUrl, APP_A.key, APP_A.secret);
+    const feed = await SseReader.open(`${apiUrl}/console/api/stream`, a.cookie);
+    t.after(() => feed.close());
+    await feed.until((m) => m.some((x) => x.event === 'ready'));
+    server.context.events.emit({ type: 'channel_occupied', appId: APP_A.id, channel: 'orders' });
+    await feed.until((m) => m.some((x) => x.data.type === 'webhook_sent'));
+    const sent = feed.messages.find((x) => x.data.type === 'webhook_sent')!.data;
+    assert.equal(sent.url, url);
+    assert.equal(sent.outcome, 'delivered');
+    assert.equal(sent.ok, true);
+    assert.equal(sent.status, 200);
+    assert.equal(sent.events, 1);
   });
 
   it('ends open streams when the server stops (no wait for the shutdown timeout)', async (t) => {
     const { apiUrl, server } = await startConsoleServer(t, { shutdownTimeoutMs: 600_000 });
+    const listeners = trackListeners(server.context.events);
     const a = await signIn(apiUrl, APP_A.key, APP_A.secret);
     const feed = await SseReader.open(`${apiUrl}/console/api/stream`, a.cookie);
     await feed.until((m) => m.some((x) => x.event === 'ready'));
     await server.stop();
     await feed.closed();
-    assert.equal(server.context.events.active, false);
+    assert.equal(listeners.count, 0);
   });
 
   it('refuses a stream beyond 100 open ones with 503', async (t) => {
@@ -318,6 +348,7 @@ describe('console: live feed', () => {
 
   it('ends the streams of a session when it signs out', async (t) => {
     const { apiUrl, server } = await startConsoleServer(t);
+    const listeners = trackListeners(server.context.events);
     const a = await signIn(apiUrl, APP_A.key, APP_A.secret);
     const feed = await SseReader.open(`${apiUrl}/console/api/stream`, a.cookie);
     await feed.until((m) => m.some((x) => x.event === 'ready'));
@@ -327,7 +358,7 @@ describe('console: live feed', () => {
     });
     await out.arrayBuffer();
     await feed.closed();
-    assert.equal(server.context.events.active, false);
+    assert.equal(listeners.count, 0);
   });
 
   it('drops the oldest items of a console that does not read, and says how many', async (t) => {

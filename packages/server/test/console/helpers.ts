@@ -7,6 +7,7 @@ import { request, type ClientRequest, type IncomingMessage } from 'node:http';
 import type { TestContext } from 'node:test';
 import type { LocalConnection } from '../../src/adapters/adapter.js';
 import type { ConfigInput } from '../../src/config/schema.js';
+import type { ServerEvents } from '../../src/events.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
 export const APP_A = Object.freeze({
@@ -139,4 +140,28 @@ export class SseReader {
 /** A connection registered straight in the adapter. */
 export function fakeConnection(socketId: string): LocalConnection {
   return { socketId, send() {}, close() {} };
+}
+
+/**
+ * Counts the bus listeners added from now on and still attached (other parts of the server, such
+ * as webhooks, listen from start; the console must only while a stream is open).
+ */
+export function trackListeners(events: ServerEvents): { readonly count: number } {
+  let count = 0;
+  const on = events.on.bind(events);
+  events.on = (listener) => {
+    count += 1;
+    const off = on(listener);
+    let removed = false;
+    return () => {
+      if (!removed) count -= 1;
+      removed = true;
+      off();
+    };
+  };
+  return {
+    get count() {
+      return count;
+    },
+  };
 }
