@@ -14,7 +14,7 @@ import {
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { MemoryAdapter } from './adapters/memory.js';
-import { StaticAppStore } from './apps/static-store.js';
+import { createAppStore } from './app-stores/index.js';
 import { parseConfig } from './config/parse.js';
 import type { Config, ConfigInput } from './config/schema.js';
 import { createWebSocketServer } from './connection/websocket-server.js';
@@ -22,6 +22,7 @@ import type { ServerContext } from './context.js';
 import { ServerEvents } from './events.js';
 import { createHttpApi } from './http/api.js';
 import { createLogger, type Logger } from './logger.js';
+import { startMetricsServer, type MetricsServer } from './metrics/index.js';
 import { CloseCodes } from './protocol/close-codes.js';
 import { createConsole } from './console/index.js';
 import { WebhookDispatcher } from './webhooks/dispatcher.js';
@@ -34,6 +35,8 @@ export interface ServerAddress {
   readonly port: number;
   /** The HTTP API port (same as `port` unless configured apart). */
   readonly apiPort: number;
+  /** The Prometheus `/metrics` port, when `metricsPort` is configured. */
+  readonly metricsPort?: number;
 }
 
 /** A Herald server instance. */
@@ -94,7 +97,7 @@ export function createServer(
   const logger = options.logger ?? createLogger(config.logLevel);
   const context: ServerContext = {
     config,
-    apps: new StaticAppStore(config.apps),
+    apps: createAppStore(config, logger),
     adapter: new MemoryAdapter(),
     events: new ServerEvents(),
     logger,
@@ -128,6 +131,7 @@ export function createServer(
   const apiServer = separateApi ? serve(handleHttp) : undefined;
 
   let address: ServerAddress | undefined;
+  let metrics: MetricsServer | undefined;
   let stopping: Promise<void> | undefined;
 
   return {
@@ -142,7 +146,11 @@ export function createServer(
       webhooks.start();
       const port = await listen(main, config.host, config.port);
       const apiPort = apiServer ? await listen(apiServer, config.host, config.apiPort ?? 0) : port;
-      address = { host: config.host, port, apiPort };
+      if (config.metricsPort !== undefined)
+        metrics = await startMetricsServer(context, config.metricsPort);
+      address = metrics
+        ? { host: config.host, port, apiPort, metricsPort: metrics.port }
+        : { host: config.host, port, apiPort };
       logger.info({ host: config.host, port, apiPort }, 'Herald listening');
       return address;
     },
@@ -161,6 +169,7 @@ export function createServer(
         clearTimeout(deadline);
         await context.adapter.close();
         await context.apps.close();
+        await metrics?.close();
         logger.info('Herald stopped');
       })();
       return stopping;

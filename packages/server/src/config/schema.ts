@@ -110,6 +110,34 @@ export const configSchema = z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info')
       .describe('Log level.'),
+    // --- app stores --- (and metrics; see docs/app-stores.md, docs/metrics.md)
+    appStore: z
+      .enum(['static', 'postgres', 'mysql'])
+      .default('static')
+      .describe('Where apps come from: the configuration (static), PostgreSQL or MySQL/MariaDB.'),
+    appStoreUrl: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'Database URL for the postgres/mysql app store (postgres://..., mysql://...); required by them.',
+      ),
+    appStoreTable: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'must be a plain SQL identifier')
+      .default('herald_apps')
+      .describe('Table the postgres/mysql app store reads (created by `herald migrate`).'),
+    appStoreCacheTtlSeconds: positiveInt()
+      .default(60)
+      .describe('How long a database app lookup is cached; changes take effect within it.'),
+    metricsPort: z
+      .number()
+      .int()
+      .min(0)
+      .max(65535)
+      .optional()
+      .describe('Serve Prometheus metrics at /metrics on this port (default: off).'),
+    // --- end app stores ---
     activityTimeoutSeconds: positiveInt()
       .default(120)
       .describe('activity_timeout sent to clients; the server pings after this much silence.'),

@@ -19,11 +19,34 @@ export const MAX_FEED_DATA_CHARS = 4096;
 /** How often an idle stream sends a comment line (keeps proxies from closing it). */
 export const HEARTBEAT_MS = 15_000;
 
+/**
+ * The server events the console shows. Others (per-message metrics, HTTP request timings, ...) are
+ * left out: they are not about what an app's users do, and they would flood the feed.
+ */
+export const FEED_EVENT_TYPES: ReadonlySet<ServerEvent['type']> = new Set<ServerEvent['type']>([
+  'connection_opened',
+  'connection_closed',
+  'subscribed',
+  'unsubscribed',
+  'channel_occupied',
+  'channel_vacated',
+  'member_added',
+  'member_removed',
+  'client_event',
+  'api_event',
+  'cache_miss',
+  'subscription_count',
+  'webhook_sent',
+]);
+
+/** A server event the console shows (it belongs to an app). */
+type FeedEvent = Extract<ServerEvent, { readonly appId: string }>;
+
 /** One event on its way to the console; serialized once, however many streams show it. */
 class FeedItem {
   #json: string | undefined;
   constructor(
-    readonly event: ServerEvent,
+    readonly event: FeedEvent,
     readonly time: number,
   ) {}
 
@@ -33,8 +56,8 @@ class FeedItem {
 }
 
 /** What the console shows for one server event: its fields minus `appId`, with bounded `data`. */
-export function toFeedEntry(event: ServerEvent, time: number): Record<string, unknown> {
-  const { appId: _appId, ...fields } = event as ServerEvent & Record<string, unknown>;
+export function toFeedEntry(event: FeedEvent, time: number): Record<string, unknown> {
+  const { appId: _appId, ...fields } = event as FeedEvent & Record<string, unknown>;
   const entry: Record<string, unknown> = { ...fields, time };
   if ('data' in fields) {
     const raw = fields['data'];
@@ -222,9 +245,10 @@ export class ConsoleFeed {
   }
 
   #dispatch(event: ServerEvent): void {
-    const set = this.#byApp.get(event.appId);
+    if (!FEED_EVENT_TYPES.has(event.type)) return;
+    const set = this.#byApp.get((event as FeedEvent).appId);
     if (!set) return;
-    const item = new FeedItem(event, Date.now());
+    const item = new FeedItem(event as FeedEvent, Date.now());
     for (const stream of set) stream.push(item);
   }
 

@@ -119,6 +119,27 @@ describe('console feed', () => {
     assert.equal(events.active, false);
   });
 
+  it('leaves metrics events out of the feed', async () => {
+    const events = new ServerEvents();
+    const feed = new ConsoleFeed(events);
+    const sink = new FakeSink();
+    feed.open('a', 's', sink as never);
+    events.emit({ type: 'message_in', appId: 'a', bytes: 10 });
+    events.emit({ type: 'message_out', appId: 'a', messages: 3, bytes: 30 });
+    events.emit({
+      type: 'http_request',
+      route: 'events',
+      method: 'POST',
+      status: 200,
+      durationMs: 1,
+    });
+    events.emit(apiEvent('a', 1));
+    await turn();
+    assert.equal(sink.text.match(/^data: /gm)?.length, 1);
+    assert.match(sink.text, /"type":"api_event"/);
+    feed.closeAll();
+  });
+
   it('cuts long data and never shows the app id', () => {
     const entry = toFeedEntry(
       {
