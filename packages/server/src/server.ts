@@ -6,8 +6,10 @@
 import { readFileSync } from 'node:fs';
 import {
   createServer as createHttpServer,
+  type IncomingMessage,
   type RequestListener,
   type Server as HttpServer,
+  type ServerResponse,
 } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -22,6 +24,7 @@ import { createHttpApi } from './http/api.js';
 import { createLogger, type Logger } from './logger.js';
 import { startMetricsServer, type MetricsServer } from './metrics/index.js';
 import { CloseCodes } from './protocol/close-codes.js';
+import { createConsole } from './console/index.js';
 import { WebhookDispatcher } from './webhooks/dispatcher.js';
 
 /** Where a started server listens. */
@@ -103,6 +106,11 @@ export function createServer(
   const api = createHttpApi(context);
   const webhooks = new WebhookDispatcher(context);
   const separateApi = config.apiPort !== undefined;
+  const debugConsole = config.console ? createConsole(context) : undefined;
+  const handleHttp = (req: IncomingMessage, res: ServerResponse): void => {
+    if (debugConsole?.handle(req, res)) return;
+    api.handle(req, res);
+  };
 
   // With tlsCert/tlsKey every port speaks TLS (https:// and wss://).
   const tls =
@@ -117,10 +125,10 @@ export function createServer(
   const main = serve((req, res) => {
     if (separateApi) {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"Not found"}');
-    } else api.handle(req, res);
+    } else handleHttp(req, res);
   });
   main.on('upgrade', (req, socket, head) => ws.handleUpgrade(req, socket, head));
-  const apiServer = separateApi ? serve((req, res) => api.handle(req, res)) : undefined;
+  const apiServer = separateApi ? serve(handleHttp) : undefined;
 
   let address: ServerAddress | undefined;
   let metrics: MetricsServer | undefined;
@@ -149,6 +157,7 @@ export function createServer(
     stop() {
       stopping ??= (async () => {
         const closing = [closeServer(main), apiServer ? closeServer(apiServer) : Promise.resolve()];
+        debugConsole?.close();
         await ws.close(CloseCodes.RECONNECT.code, 'Server is shutting down');
         // Delivers what the closing sockets and earlier events queued (bounded by shutdownTimeoutMs).
         const flushing = webhooks.stop();

@@ -152,6 +152,12 @@ export const configSchema = z
       .describe(
         'A connection whose unsent output exceeds this is closed with 4200 (slow consumer).',
       ),
+    // --- server-ws ---
+    maxChannelsPerConnection: positiveInt()
+      .default(100)
+      .describe(
+        'Most channels one connection may be subscribed to; more are refused (LimitReached).',
+      ),
     shutdownTimeoutMs: positiveInt()
       .default(5000)
       .describe('Longest graceful shutdown before forcing exit.'),
@@ -218,6 +224,16 @@ export const configSchema = z
       .array(appSchema)
       .default([])
       .describe('Apps served; none = a dev app (app-id / app-key / app-secret).'),
+    // --- console ---
+    console: z
+      .boolean()
+      .default(false)
+      .describe('Serve the debug console at /console on the HTTP port (see docs/console.md).'),
+    consoleToken: z
+      .string()
+      .min(16)
+      .optional()
+      .describe('Console password: with any app key it signs in to that app (16+ characters).'),
   })
   .strict();
 
