@@ -12,6 +12,7 @@ import { createInterface } from 'node:readline';
 import Pusher from 'pusher';
 import PusherJsModule from 'pusher-js';
 import { TEST_APP } from '../helpers/server.js';
+import { startWebhookReceiver } from '../helpers/webhook-receiver.js';
 import { eventually } from './conformance.js';
 import { deletePrefix, redisSkipReason, uniquePrefix } from './redis-service.js';
 
@@ -26,11 +27,13 @@ const fixture = fileURLToPath(new URL('./fixtures/node.ts', import.meta.url));
 async function spawnNode(
   t: TestContext,
   prefix: string,
+  webhookUrl: string,
 ): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', fixture], {
     env: {
       ...process.env,
       HERALD_TEST_PREFIX: prefix,
+      HERALD_TEST_WEBHOOK_URL: webhookUrl,
       HERALD_TEST_NODE_TIMEOUT_MS: String(NODE_TIMEOUT_MS),
     },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -110,15 +113,36 @@ test(
     const prefix = uniquePrefix();
     t.after(() => deletePrefix(prefix));
     const nodes = [];
-    for (let i = 0; i < 3; i++) nodes.push(await spawnNode(t, prefix));
+    const receiver = await startWebhookReceiver(t);
+    for (let i = 0; i < 3; i++) nodes.push(await spawnNode(t, prefix, receiver.url()));
     if (!(await answersUpgrade(nodes[0]!.port))) {
       return t.skip('the WebSocket server is still the 501 placeholder');
     }
     const alice = await presenceClient(t, nodes[0]!.port, 'alice');
     const carol = await presenceClient(t, nodes[2]!.port, 'carol');
-    await presenceClient(t, nodes[1]!.port, 'bob');
+    const bob = await presenceClient(t, nodes[1]!.port, 'bob');
+    const solo = bob.client.subscribe('bob-only') as any;
+    await new Promise((resolve) => solo.bind('pusher:subscription_succeeded', resolve));
     await eventually(() => alice.channel.members.count === 3, 5000, 'three members');
     // bob's pusher-js retries the dead port in vain; only the kill removes him.
+    // Webhooks: each transition sent once by the cluster, the dead node's included.
+    const count = (name: string, channel: string, userId?: string) =>
+      receiver
+        .events()
+        .filter(
+          (e: any) =>
+            e.name === name &&
+            e.channel === channel &&
+            (userId === undefined || e.user_id === userId),
+        ).length;
+    // The dead node's own webhooks must be out before the kill (a kill -9 loses what is in flight).
+    await eventually(
+      () =>
+        count('channel_occupied', 'bob-only') === 1 &&
+        count('member_added', 'presence-chaos') === 3,
+      10_000,
+      'the join webhooks',
+    );
     const killedAt = Date.now();
     nodes[1]!.child.kill('SIGKILL');
     await eventually(
@@ -131,6 +155,21 @@ test(
     assert.deepEqual(alice.removed, ['bob']);
     assert.deepEqual(carol.removed, ['bob']);
     assert.equal(alice.channel.members.count, 2);
+    await eventually(
+      () =>
+        count('member_removed', 'presence-chaos', 'bob') > 0 &&
+        count('channel_vacated', 'bob-only') > 0,
+      NODE_TIMEOUT_MS * 10,
+      'the webhooks of the dead node',
+    );
+    await new Promise((resolve) => setTimeout(resolve, NODE_TIMEOUT_MS));
+    assert.equal(count('channel_occupied', 'presence-chaos'), 1);
+    for (const user of ['alice', 'bob', 'carol']) {
+      assert.equal(count('member_added', 'presence-chaos', user), 1, `member_added ${user}`);
+    }
+    assert.equal(count('channel_occupied', 'bob-only'), 1);
+    assert.equal(count('member_removed', 'presence-chaos', 'bob'), 1);
+    assert.equal(count('channel_vacated', 'bob-only'), 1);
     t.diagnostic(`member_removed after ${took} ms (node timeout ${NODE_TIMEOUT_MS} ms)`);
   },
 );
