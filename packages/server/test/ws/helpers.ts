@@ -134,6 +134,12 @@ export async function startAuthEndpoint(t: TestContext, server: TestServer): Pro
     req.on('end', () => {
       const form = new URLSearchParams(body);
       const socketId = form.get('socket_id') ?? '';
+      if (req.url?.startsWith('/pusher/user-auth')) {
+        const id = new URL(req.url, 'http://x').searchParams.get('user') ?? '';
+        const auth = sdk.authenticateUser(socketId, { id, user_info: { name: `user ${id}` } });
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(auth));
+        return;
+      }
       const channel = form.get('channel_name') ?? '';
       const userId = form.get('user_id') ?? '';
       try {
@@ -190,19 +196,27 @@ export async function connectPusherJs(
   return client;
 }
 
-/** Resolves with the first emission of `event` on a pusher-js channel (or connection/user). */
-export function nextEvent(
-  target: {
-    bind(e: string, cb: (d: any, m?: any) => void): unknown;
-    unbind(e: string, cb?: (d: any, m?: any) => void): unknown;
-  },
+/** Something pusher-js lets you bind to (channel, connection, user). */
+export interface Bindable {
+  bind(event: string, callback: (data: any, metadata?: any) => void): unknown;
+  unbind(event: string, callback?: (data: any, metadata?: any) => void): unknown;
+}
+
+/** Resolves with the data and metadata of the first emission of `event` on `target`. */
+export function nextEventWithMetadata(
+  target: Bindable,
   event: string,
-): Promise<any> {
+): Promise<{ data: any; metadata: any }> {
   return new Promise((resolve) => {
-    const cb = (data: any, metadata?: any) => {
-      target.unbind(event, cb);
-      resolve(metadata === undefined ? data : { data, metadata });
+    const callback = (data: any, metadata?: any) => {
+      target.unbind(event, callback);
+      resolve({ data, metadata });
     };
-    target.bind(event, cb);
+    target.bind(event, callback);
   });
+}
+
+/** Resolves with the data of the first emission of `event` on `target`. */
+export async function nextEvent(target: Bindable, event: string): Promise<any> {
+  return (await nextEventWithMetadata(target, event)).data;
 }
