@@ -9,7 +9,7 @@ import type { TestContext } from 'node:test';
 import Pusher from 'pusher';
 import PusherJsModule from 'pusher-js';
 import WebSocket from 'ws';
-import type { TestServer } from '../helpers/server.js';
+import { startServer, type TestServer } from '../helpers/server.js';
 
 // pusher-js's node build is CommonJS whose module.exports is the class; its typings say `default`.
 /** The pusher-js (node build) client class. */
@@ -18,6 +18,33 @@ export const PusherJs = PusherJsModule as unknown as typeof PusherJsModule.defau
 export type PusherJsClient = InstanceType<typeof PusherJs>;
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- frames and pusher-js callbacks are untyped JSON */
+
+const cleanups = new WeakMap<TestServer, (() => unknown)[]>();
+
+/**
+ * Starts a test server whose clients (made by the helpers below) are disconnected before the server
+ * stops: pusher-js retries against a stopping server otherwise.
+ */
+export async function startWsServer(
+  t: TestContext,
+  config: Parameters<typeof startServer>[1] = {},
+): Promise<TestServer> {
+  const server = await startServer(undefined, config);
+  const list: (() => unknown)[] = [];
+  cleanups.set(server, list);
+  t.after(async () => {
+    for (const cleanup of list.reverse()) await cleanup();
+    await server.server.stop();
+  });
+  return server;
+}
+
+/** Runs `cleanup` before the server made by {@link startWsServer} stops (else after the test). */
+export function onCleanup(t: TestContext, server: TestServer, cleanup: () => unknown): void {
+  const list = cleanups.get(server);
+  if (list) list.push(cleanup);
+  else t.after(cleanup);
+}
 
 /** A frame as the server sent it (`data` left as on the wire). */
 export interface Frame {
@@ -134,6 +161,12 @@ export async function startAuthEndpoint(t: TestContext, server: TestServer): Pro
     req.on('end', () => {
       const form = new URLSearchParams(body);
       const socketId = form.get('socket_id') ?? '';
+      if (req.url?.startsWith('/pusher/user-auth')) {
+        const id = new URL(req.url, 'http://x').searchParams.get('user') ?? '';
+        const auth = sdk.authenticateUser(socketId, { id, user_info: { name: `user ${id}` } });
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(auth));
+        return;
+      }
       const channel = form.get('channel_name') ?? '';
       const userId = form.get('user_id') ?? '';
       try {
@@ -151,7 +184,7 @@ export async function startAuthEndpoint(t: TestContext, server: TestServer): Pro
   });
   http.listen(0, '127.0.0.1');
   await once(http, 'listening');
-  t.after(() => new Promise<void>((resolve) => http.close(() => resolve())));
+  onCleanup(t, server, () => new Promise<void>((resolve) => http.close(() => resolve())));
   return `http://127.0.0.1:${(http.address() as AddressInfo).port}/pusher/auth`;
 }
 
@@ -182,7 +215,7 @@ export async function connectPusherJs(
   params?: Record<string, string>,
 ): Promise<PusherJsClient> {
   const client = new PusherJs(server.app.key, pusherJsOptions(server, authEndpoint, params));
-  t.after(() => client.disconnect());
+  onCleanup(t, server, () => client.disconnect());
   await new Promise<void>((resolve, reject) => {
     client.connection.bind('connected', () => resolve());
     client.connection.bind('failed', () => reject(new Error('pusher-js failed to connect')));
@@ -190,19 +223,27 @@ export async function connectPusherJs(
   return client;
 }
 
-/** Resolves with the first emission of `event` on a pusher-js channel (or connection/user). */
-export function nextEvent(
-  target: {
-    bind(e: string, cb: (d: any, m?: any) => void): unknown;
-    unbind(e: string, cb?: (d: any, m?: any) => void): unknown;
-  },
+/** Something pusher-js lets you bind to (channel, connection, user). */
+export interface Bindable {
+  bind(event: string, callback: (data: any, metadata?: any) => void): unknown;
+  unbind(event: string, callback?: (data: any, metadata?: any) => void): unknown;
+}
+
+/** Resolves with the data and metadata of the first emission of `event` on `target`. */
+export function nextEventWithMetadata(
+  target: Bindable,
   event: string,
-): Promise<any> {
+): Promise<{ data: any; metadata: any }> {
   return new Promise((resolve) => {
-    const cb = (data: any, metadata?: any) => {
-      target.unbind(event, cb);
-      resolve(metadata === undefined ? data : { data, metadata });
+    const callback = (data: any, metadata?: any) => {
+      target.unbind(event, callback);
+      resolve({ data, metadata });
     };
-    target.bind(event, cb);
+    target.bind(event, callback);
   });
+}
+
+/** Resolves with the data of the first emission of `event` on `target`. */
+export async function nextEvent(target: Bindable, event: string): Promise<any> {
+  return (await nextEventWithMetadata(target, event)).data;
 }
