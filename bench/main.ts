@@ -3,6 +3,7 @@
 const suites: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   sdk: () => import('./sdk.bench.js'),
   server: () => import('./server.bench.js'),
+  cluster: () => import('./cluster.bench.js'),
 };
 
 function selected(argv: readonly string[]): string[] {

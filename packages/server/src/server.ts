@@ -13,7 +13,8 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { MemoryAdapter } from './adapters/memory.js';
+import { announceTransitions } from './adapters/announce.js';
+import { createAdapter } from './adapters/create.js';
 import { createAppStore } from './app-stores/index.js';
 import { parseConfig } from './config/parse.js';
 import type { Config, ConfigInput } from './config/schema.js';
@@ -98,10 +99,11 @@ export function createServer(
   const context: ServerContext = {
     config,
     apps: createAppStore(config, logger),
-    adapter: new MemoryAdapter(),
+    adapter: createAdapter(config, logger),
     events: new ServerEvents(),
     logger,
   };
+  announceTransitions(context);
   const ws = createWebSocketServer(context);
   const api = createHttpApi(context);
   const webhooks = new WebhookDispatcher(context);

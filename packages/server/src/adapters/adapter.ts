@@ -68,6 +68,31 @@ export interface CachedEventWithTtl extends CachedEvent {
   readonly ttlSeconds: number;
 }
 
+/**
+ * A cluster-wide transition that no write returned: found when a dead node's state is removed, or
+ * when a node resynchronizes after losing its backend. Reported once cluster-wide, through
+ * {@link Adapter.onTransitions}; the server announces it like the same transition from a write
+ * (`member_removed` to the channel, webhooks, watchlist offline, ...).
+ */
+export type ClusterTransition =
+  | { readonly type: 'channel_occupied'; readonly appId: string; readonly channel: string }
+  | { readonly type: 'channel_vacated'; readonly appId: string; readonly channel: string }
+  | {
+      readonly type: 'member_added';
+      readonly appId: string;
+      readonly channel: string;
+      readonly userId: string;
+      readonly userInfo?: unknown;
+    }
+  | {
+      readonly type: 'member_removed';
+      readonly appId: string;
+      readonly channel: string;
+      readonly userId: string;
+    }
+  | { readonly type: 'user_online'; readonly appId: string; readonly userId: string }
+  | { readonly type: 'user_offline'; readonly appId: string; readonly userId: string };
+
 /** A cluster query did not complete in time; the HTTP API answers 503. */
 export class AdapterTimeoutError extends Error {
   override readonly name = 'AdapterTimeoutError';
@@ -103,7 +128,11 @@ export interface Adapter {
   /** Closes every socket signed in as `userId`, on every node. */
   terminateUser(appId: string, userId: string, code: number, reason: string): Promise<void>;
 
-  /** Subscribes a local connection and reports cluster-wide transitions. */
+  /**
+   * Subscribes a local connection and reports cluster-wide transitions. The connection must be
+   * registered with {@link Adapter.addConnection}; multi-node adapters take the join back out when
+   * the connection was removed while the join was in flight.
+   */
   subscribe(
     appId: string,
     channel: string,
@@ -135,4 +164,12 @@ export interface Adapter {
 
   /** Live nodes, from heartbeats (1 for the memory adapter). */
   serverCount(): Promise<number>;
+
+  /**
+   * Registers a listener of transitions no write returned (multi-node adapters: dead nodes reaped,
+   * resync after an outage); returns a function that removes it. Absent: there are none.
+   */
+  onTransitions?(listener: (transitions: readonly ClusterTransition[]) => void): () => void;
+  /** False while the cluster backend is unreachable (readiness). Absent: always ready. */
+  isReady?(): boolean;
 }

@@ -223,6 +223,25 @@ export class LocalRegistry {
     })();
   }
 
+  /** Subscriptions of `channel` on this node: socket id → presence member (if any). */
+  subscriptions(appId: string, channel: string): Map<string, PresenceMember | undefined> {
+    const entry = this.#apps.get(appId)?.channels.get(channel);
+    const out = new Map<string, PresenceMember | undefined>();
+    if (!entry) return out;
+    for (const [socketId, { userId }] of entry.subscriptions) {
+      out.set(
+        socketId,
+        userId === undefined ? undefined : { userId, userInfo: entry.members?.get(userId)?.info },
+      );
+    }
+    return out;
+  }
+
+  /** Signed-in users of `appId` on this node: user id → their socket ids. */
+  signedInUsers(appId: string): IterableIterator<[string, ReadonlySet<string>]> {
+    return (this.#apps.get(appId)?.users ?? new Map<string, Set<string>>()).entries();
+  }
+
   /** Presence members of `channel` on this node: user id → user_info. */
   members(appId: string, channel: string): Map<string, unknown> {
     const members = this.#apps.get(appId)?.channels.get(channel)?.members;

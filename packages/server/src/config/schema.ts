@@ -165,6 +165,34 @@ export const configSchema = z
       .url({ protocol: /^https?$/, error: 'Must be an http:// or https:// URL' })
       .optional()
       .describe('Send every webhook event type of the dev app to this URL.'),
+    // --- adapter ---
+    adapter: z
+      .enum(['memory', 'redis'])
+      .default('memory')
+      .describe('Cluster adapter: memory (one process) or redis (many nodes sharing a Redis).'),
+    redisUrl: z
+      .string()
+      .min(1)
+      .default('redis://127.0.0.1:6379')
+      .describe('Redis URL (redis:// or rediss://) when adapter is redis.'),
+    redisOptions: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .describe(
+        'ioredis options passed through (Sentinel: sentinels + name; Redis Cluster: cluster: [{host, port}]).',
+      ),
+    redisKeyPrefix: z
+      .string()
+      .regex(/^[^{}]+$/, 'must be non-empty and contain no braces')
+      .default('herald')
+      .describe('Prefix of every Redis key and channel: one per deployment sharing a Redis.'),
+    nodeTimeoutMs: positiveInt()
+      .default(10_000)
+      .describe('A node silent this long is declared dead and its members removed (redis).'),
+    requestTimeoutMs: positiveInt()
+      .default(5000)
+      .describe('Longest wait for a cluster answer; queries then fail with 503 (redis).'),
+    // --- end adapter ---
     // --- webhooks ---
     webhookBatchMs: z
       .number()
