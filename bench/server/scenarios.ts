@@ -200,8 +200,8 @@ export async function slowConsumer(target: Target, sizes: BenchSizes): Promise<F
     const rss0 = rssBytes(target.pid);
     await pool.stall(1);
     await pool.reset();
-    // ~8 MB towards the stalled client: more than a sane per-connection buffer.
-    await publisher.paced(200, Math.max(5, sizes.stepSeconds * 2), 'slow', padding);
+    // ~32 MB towards the stalled client: more than the kernel buffers and a sane server-side limit.
+    await publisher.paced(500, Math.max(8, sizes.stepSeconds * 3), 'slow', padding);
     await sleep(1000);
     const after = (await pool.stats()).histogram.percentile(0.99);
     const info = (await publisher.get(`/apps/${BENCH_APP.id}/channels/slow`, {
