@@ -41,18 +41,6 @@ export class CacheChannels {
   }
 
   /**
-   * Remembers an event triggered through the HTTP API when `channel` is a cache channel (no-op
-   * otherwise). `data` is kept exactly as triggered (ciphertext on encrypted channels).
-   */
-  async remember(app: App, channel: string, event: string, data: string): Promise<void> {
-    if (!isCacheChannel(channel)) return;
-    await this.#context.adapter.cacheSet(app.id, channel, { event, data }, app.cacheTtlSeconds);
-    const key = `${app.id}\n${channel}`;
-    clearTimeout(this.#recentMisses.get(key));
-    this.#recentMisses.delete(key);
-  }
-
-  /**
    * Call right after sending `subscription_succeeded` on a cache channel: sends the cached event
    * (as an ordinary channel event) or `pusher:cache_miss` to `connection` only.
    */
@@ -70,29 +58,6 @@ export class CacheChannels {
     timer.unref();
     this.#recentMisses.set(key, timer);
     this.#context.events.emit({ type: 'cache_miss', appId: app.id, channel });
-  }
-
-  /**
-   * Listens to `api_event` server events and remembers those on cache channels, so the HTTP API
-   * needs no direct call. Returns the function that stops listening.
-   */
-  listen(
-    apps: Pick<ServerContext['apps'], 'findById'>,
-    onError: (error: unknown) => void,
-  ): () => void {
-    return this.#context.events.on((event) => {
-      if (event.type !== 'api_event') return;
-      const channels = event.channels.filter(isCacheChannel);
-      if (channels.length === 0) return;
-      apps
-        .findById(event.appId)
-        .then(async (app) => {
-          if (!app) return;
-          for (const channel of channels)
-            await this.remember(app, channel, event.event, event.data);
-        })
-        .catch(onError);
-    });
   }
 
   /** Stops the de-duplication timers. */

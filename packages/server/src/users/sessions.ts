@@ -21,8 +21,6 @@ import { WatchlistRegistry, initialWatchlistFrame, watchlistEventsFrame } from '
 
 /** Message sent with 4009 when a connection did not sign in in time. */
 export const SIGNIN_TIMEOUT_MESSAGE = 'Connection not signed in within timeout';
-/** Message sent with 4009 when the app terminates a user's connections. */
-export const TERMINATED_MESSAGE = 'You got disconnected by the app';
 
 /** Builds a connection-level `pusher:error` frame (`data` is an object, as Pusher documents). */
 export function pusherErrorFrame(code: number | null, message: string): OutboundFrame {
@@ -165,7 +163,7 @@ export class UserSessions {
   /**
    * True when `socketId` may subscribe to `channel`, a `#server-to-user-{id}` channel: only a
    * connection signed in as exactly that id. Events on it reach the user through
-   * {@link deliverServerToUser}, so the router answers `subscription_succeeded` without joining.
+   * `adapter.sendToUser`, so the router answers `subscription_succeeded` without joining.
    */
   mayUseServerToUserChannel(appId: string, socketId: string, channel: string): boolean {
     const owner = serverToUserId(channel);
@@ -205,35 +203,4 @@ export class UserSessions {
       this.#sessions.get(this.#key(appId, socketId))?.connection.send(frame);
     }
   }
-}
-
-/**
- * Delivers an event triggered on `#server-to-user-{userId}` (the SDK's `sendToUser`) to every
- * connection signed in as `userId`, on every node, and to no one else. The HTTP API calls this for
- * each such channel of `POST /apps/{id}/events` instead of a channel broadcast.
- */
-export function deliverServerToUser(
-  context: Pick<ServerContext, 'adapter'>,
-  appId: string,
-  userId: string,
-  frame: OutboundFrame,
-): Promise<void> {
-  return context.adapter.sendToUser(appId, userId, frame);
-}
-
-/**
- * Closes every connection signed in as `userId`, on every node, with 4009 (pusher-js then stops
- * reconnecting). `POST /apps/{id}/users/{user_id}/terminate_connections` calls this.
- */
-export function terminateUserConnections(
-  context: Pick<ServerContext, 'adapter'>,
-  appId: string,
-  userId: string,
-): Promise<void> {
-  return context.adapter.terminateUser(
-    appId,
-    userId,
-    CloseCodes.UNAUTHORIZED.code,
-    TERMINATED_MESSAGE,
-  );
 }

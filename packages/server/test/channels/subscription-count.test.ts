@@ -5,7 +5,7 @@ import {
   countsSubscriptions,
   subscriptionCountFrame,
 } from '../../src/channels/subscription-count.js';
-import { FakeConnection, testApp, testContext } from '../helpers/fake-connection.js';
+import { RecordingConnection, testApp, testContext } from '../helpers/recording-connection.js';
 
 const app = testApp({ subscriptionCount: true });
 
@@ -37,9 +37,9 @@ describe('SubscriptionCounts', () => {
       counts.close();
       mock.timers.reset();
     });
-    const members: FakeConnection[] = [];
+    const members: RecordingConnection[] = [];
     const join = async () => {
-      const c = new FakeConnection(`${members.length + 1}.1`);
+      const c = new RecordingConnection(`${members.length + 1}.1`);
       members.push(c);
       const result = await context.adapter.subscribe(app.id, 'room', c);
       assert.ok(result.ok);
@@ -53,7 +53,7 @@ describe('SubscriptionCounts', () => {
     };
     return { context, counts, members, join, flush };
   }
-  const countsOf = (c: FakeConnection) =>
+  const countsOf = (c: RecordingConnection) =>
     c
       .dataOf('pusher_internal:subscription_count')
       .map((d) => (d as { subscription_count: number }).subscription_count);
@@ -110,7 +110,7 @@ describe('SubscriptionCounts', () => {
   it('does nothing when the app has the feature off', async () => {
     const context = testContext();
     const counts = new SubscriptionCounts(context);
-    const c = new FakeConnection('1.1');
+    const c = new RecordingConnection('1.1');
     await context.adapter.subscribe('app-id', 'room', c);
     counts.sendTo(testApp(), c, 'room', 1);
     counts.changed(testApp(), 'room', 1);

@@ -1,27 +1,21 @@
 import assert from 'node:assert/strict';
 import { describe, it, mock } from 'node:test';
-import { OutboundFrame } from '../../src/protocol/frame.js';
-import {
-  SIGNIN_TIMEOUT_MESSAGE,
-  UserSessions,
-  deliverServerToUser,
-  terminateUserConnections,
-} from '../../src/users/sessions.js';
+import { SIGNIN_TIMEOUT_MESSAGE, UserSessions } from '../../src/users/sessions.js';
 import { userAuthToken } from '../../src/users/signin.js';
-import { FakeConnection, testApp, testContext } from '../helpers/fake-connection.js';
+import { RecordingConnection, testApp, testContext } from '../helpers/recording-connection.js';
 
 const app = testApp();
 let next = 1;
 
 /** An opened, registered connection. */
 function connect(sessions: UserSessions, context: ReturnType<typeof testContext>, a = app) {
-  const connection = new FakeConnection(`${next++}.${next}`);
+  const connection = new RecordingConnection(`${next++}.${next}`);
   context.adapter.addConnection(a.id, connection);
   sessions.opened(a, connection);
   return connection;
 }
 
-function signInData(connection: FakeConnection, user: object | string) {
+function signInData(connection: RecordingConnection, user: object | string) {
   const userData = typeof user === 'string' ? user : JSON.stringify(user);
   return { auth: userAuthToken(app, connection.socketId, userData), user_data: userData };
 }
@@ -181,27 +175,5 @@ describe('server-to-user', () => {
       false,
     );
     assert.equal(sessions.mayUseServerToUserChannel(app.id, c.socketId, 'private-1'), false);
-  });
-
-  it('delivers to every connection of the user and terminates only theirs', async () => {
-    const { context, sessions, connect } = setup();
-    const [a1, a2, b] = [connect(), connect(), connect()];
-    await sessions.signIn(app, a1, signInData(a1, { id: 'a' }));
-    await sessions.signIn(app, a2, signInData(a2, { id: 'a' }));
-    await sessions.signIn(app, b, signInData(b, { id: 'b' }));
-    for (const c of [a1, a2, b]) c.frames.length = 0;
-    await deliverServerToUser(
-      context,
-      app.id,
-      'a',
-      OutboundFrame.event('hi', '#server-to-user-a', '{}'),
-    );
-    assert.deepEqual(a1.frames, [{ event: 'hi', channel: '#server-to-user-a', data: '{}' }]);
-    assert.deepEqual(a2.frames, a1.frames);
-    assert.deepEqual(b.frames, []);
-    await terminateUserConnections(context, app.id, 'a');
-    assert.equal(a1.closed?.code, 4009);
-    assert.equal(a2.closed?.code, 4009);
-    assert.equal(b.closed, undefined);
   });
 });

@@ -13,7 +13,7 @@ import { createLogger } from '../../src/logger.js';
 import type { OutboundFrame } from '../../src/protocol/frame.js';
 
 /** A connection that keeps every frame (parsed) and its close call. */
-export class FakeConnection implements LocalConnection {
+export class RecordingConnection implements LocalConnection {
   readonly frames: Array<{ event: string; channel?: string; data?: unknown }> = [];
   closed: { code: number; reason: string } | undefined;
   constructor(readonly socketId: string) {}
