@@ -136,6 +136,17 @@ export const configSchema = z
       .url()
       .optional()
       .describe('Send every webhook event type of the dev app to this URL.'),
+    // --- server-http: HTTP API and TLS ---
+    maxRequestBodyBytes: positiveInt()
+      .default(1024 * 1024)
+      .describe('Largest HTTP API request body, in bytes; larger bodies get 413 before buffering.'),
+    tlsCert: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('PEM certificate file; with tlsKey, serve https:// and wss://.'),
+    tlsKey: z.string().min(1).optional().describe('PEM private key file for tlsCert.'),
+    // --- end server-http ---
     apps: z
       .array(appSchema)
       .default([])
