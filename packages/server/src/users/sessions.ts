@@ -11,7 +11,7 @@
  * notified on the node where the transition happens (all of them with the memory adapter).
  */
 import { serverToUserId } from '@herald/sdk/protocol';
-import type { LocalConnection } from '../adapters/adapter.js';
+import type { LocalConnection, PresenceMember } from '../adapters/adapter.js';
 import type { App } from '../apps/app-store.js';
 import type { ServerContext } from '../context.js';
 import { OutboundFrame } from '../protocol/frame.js';
@@ -39,6 +39,8 @@ interface Session {
   readonly connection: LocalConnection;
   /** The signed-in user, once `adapter.signIn` resolved. */
   userId: string | undefined;
+  /** The signed-in user's `user_info`, if any. */
+  userInfo: unknown;
   /** A sign-in is being processed (a second one waits for nothing and is refused). */
   pending: boolean;
   /** The connection closed; late async steps must not resurrect it. */
@@ -74,6 +76,7 @@ export class UserSessions {
       appId: app.id,
       connection,
       userId: undefined,
+      userInfo: undefined,
       pending: false,
       closed: false,
       deadline: undefined,
@@ -93,6 +96,18 @@ export class UserSessions {
   /** The user `socketId` is signed in as, if any. */
   userOf(appId: string, socketId: string): string | undefined {
     return this.#sessions.get(this.#key(appId, socketId))?.userId;
+  }
+
+  /**
+   * The signed-in identity of `socketId` as a presence member (pusher-js ≥ 7.4 joins presence
+   * channels without `channel_data` when signed in), or undefined when not signed in.
+   */
+  memberOf(appId: string, socketId: string): PresenceMember | undefined {
+    const session = this.#sessions.get(this.#key(appId, socketId));
+    if (session?.userId === undefined) return undefined;
+    return session.userInfo === undefined
+      ? { userId: session.userId }
+      : { userId: session.userId, userInfo: session.userInfo };
   }
 
   /**
@@ -130,6 +145,7 @@ export class UserSessions {
         return { ok: false, message: 'Connection closed during sign-in' };
       }
       session.userId = result.userId;
+      session.userInfo = result.userInfo;
       clearTimeout(session.deadline);
       session.deadline = undefined;
       connection.send(

@@ -36,6 +36,10 @@ describe('UserSessions.signIn', () => {
       { event: 'pusher:signin_success', data: JSON.stringify({ user_data: data.user_data }) },
     ]);
     assert.equal(sessions.userOf(app.id, c.socketId), '1');
+    assert.deepEqual(sessions.memberOf(app.id, c.socketId), {
+      userId: '1',
+      userInfo: { name: 'Ann' },
+    });
   });
 
   it('answers a bad signature with pusher:error 4009, no identity, connection open', async () => {
