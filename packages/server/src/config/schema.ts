@@ -140,6 +140,12 @@ export const configSchema = z
       .describe(
         'A connection whose unsent output exceeds this is closed with 4200 (slow consumer).',
       ),
+    // --- server-ws ---
+    maxChannelsPerConnection: positiveInt()
+      .default(100)
+      .describe(
+        'Most channels one connection may be subscribed to; more are refused (LimitReached).',
+      ),
     shutdownTimeoutMs: positiveInt()
       .default(5000)
       .describe('Longest graceful shutdown before forcing exit.'),

@@ -51,7 +51,62 @@ export const CloseCodes = define({
   CLIENT_EVENT_REJECTED: { code: 4301, message: 'Client event rejected' },
   /** The watchlist held more ids than allowed; only the first ones are watched. */
   WATCHLIST_LIMIT: { code: 4302, message: 'Watchlist limit exceeded' },
+  // --- server-ws ---
+  /** A frame larger than `maxPayloadBytes` (standard WebSocket close code, sent by the engine). */
+  MESSAGE_TOO_BIG: { code: 1009, message: 'Message too big' },
+  /** `pusher:error` only: the frame is not a JSON object with an `event`, or a field is missing. */
+  INVALID_MESSAGE: { code: 4303, message: 'Invalid message' },
+  /** `pusher:error` only: an event name the server does not handle. */
+  UNSUPPORTED_EVENT: { code: 4304, message: 'Unsupported event' },
+  /** `pusher:error` only: the server failed to handle a message; the connection stays usable. */
+  SERVER_ERROR: { code: 4305, message: 'Server error' },
 } as const);
 
 /** A name of the close-code table. */
 export type CloseCodeName = keyof typeof CloseCodes;
+
+// --- server-ws ---
+
+/** One refusal of a subscription, sent as a channel-scoped `pusher:subscription_error`. */
+export interface SubscriptionError {
+  /** `type` field of the error data (soketi's vocabulary). */
+  readonly type: string;
+  /** `status` field of the error data (HTTP-like; pusher-js passes it through). */
+  readonly status: number;
+  /** The default `error` message. */
+  readonly message: string;
+}
+
+/**
+ * Every reason a subscription is refused. The socket stays open, the channel is not joined, and
+ * pusher-js emits `pusher:subscription_error` on the channel (Laravel Echo's `.error()` callback).
+ */
+export const SubscriptionErrors = Object.freeze({
+  /** The channel name is empty, too long, has invalid characters, or is reserved (`#`). */
+  INVALID_CHANNEL: { type: 'InvalidChannel', status: 400, message: 'Invalid channel name' },
+  /** Missing or invalid `auth`, or a signature that does not match. */
+  UNAUTHORIZED: { type: 'AuthError', status: 401, message: 'Invalid signature' },
+  /** Presence `channel_data` is missing, not JSON, or has no valid `user_id`. */
+  INVALID_CHANNEL_DATA: {
+    type: 'InvalidChannelData',
+    status: 400,
+    message: 'Invalid presence channel_data',
+  },
+  /** `#server-to-user-` channels can only be joined by a connection signed in as that user. */
+  FORBIDDEN: { type: 'AuthError', status: 403, message: 'Forbidden channel' },
+  /** Presence `user_info` is larger than the limit. */
+  USER_INFO_TOO_LARGE: { type: 'LimitReached', status: 413, message: 'user_info is too large' },
+  /** The connection already holds the most channels it may. */
+  TOO_MANY_CHANNELS: {
+    type: 'LimitReached',
+    status: 429,
+    message: 'Too many channels on this connection',
+  },
+  /** The presence channel already has the most members it may. */
+  PRESENCE_FULL: { type: 'LimitReached', status: 4100, message: 'Presence channel is full' },
+  /** The cluster did not answer in time; retry later. */
+  SERVER_ERROR: { type: 'ServerError', status: 503, message: 'Subscription failed, retry later' },
+} as const satisfies Record<string, SubscriptionError>);
+
+/** A name of the subscription-error table. */
+export type SubscriptionErrorName = keyof typeof SubscriptionErrors;
