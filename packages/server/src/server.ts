@@ -15,6 +15,7 @@ import { ServerEvents } from './events.js';
 import { createHttpApi } from './http/api.js';
 import { createLogger, type Logger } from './logger.js';
 import { CloseCodes } from './protocol/close-codes.js';
+import { createUserExtensions } from './users/extensions.js';
 
 /** Where a started server listens. */
 export interface ServerAddress {
@@ -84,7 +85,8 @@ export function createServer(
     events: new ServerEvents(),
     logger,
   };
-  const ws = createWebSocketServer(context);
+  const extensions = createUserExtensions(context); // users: sign-in, cache, subscription_count
+  const ws = createWebSocketServer(context, extensions.hooks);
   const api = createHttpApi(context);
   const separateApi = config.apiPort !== undefined;
 
@@ -120,6 +122,7 @@ export function createServer(
       stopping ??= (async () => {
         const closing = [closeServer(main), apiServer ? closeServer(apiServer) : Promise.resolve()];
         await ws.close(CloseCodes.RECONNECT.code, 'Server is shutting down');
+        extensions.close();
         const deadline = setTimeout(() => {
           main.closeAllConnections();
           apiServer?.closeAllConnections();

@@ -10,7 +10,7 @@ import { channelType } from '@herald/sdk/protocol';
 import type { LocalConnection } from '../adapters/adapter.js';
 import type { App } from '../apps/app-store.js';
 import type { ServerContext } from '../context.js';
-import { OutboundFrame } from '../protocol/frame.js';
+import { subscriptionCount as subscriptionCountFrame } from '../protocol/messages.js';
 
 /** Default coalescing window per channel, in ms. */
 export const DEFAULT_SUBSCRIPTION_COUNT_INTERVAL_MS = 250;
@@ -20,15 +20,6 @@ export function countsSubscriptions(app: Pick<App, 'subscriptionCount'>, channel
   if (!app.subscriptionCount) return false;
   const { kind } = channelType(channel);
   return kind !== 'presence' && kind !== 'server-to-user';
-}
-
-/** `{"event":"pusher_internal:subscription_count","channel":…,"data":"{\"subscription_count\":N}"}` */
-export function subscriptionCountFrame(channel: string, count: number): OutboundFrame {
-  return OutboundFrame.event(
-    'pusher_internal:subscription_count',
-    channel,
-    JSON.stringify({ subscription_count: count }),
-  );
 }
 
 interface Window {

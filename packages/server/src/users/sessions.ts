@@ -1,20 +1,18 @@
 /**
  * @module
- * Signed-in users on this node: `pusher:signin` handling, the require-sign-in deadline, watchlist
- * online/offline notifications, server-to-user delivery and terminate. The connection core calls
- * {@link UserSessions} at four points: when a connection opens ({@link UserSessions.opened}), on a
- * `pusher:signin` frame ({@link UserSessions.signIn}), on a subscribe to `#server-to-user-*`
- * ({@link UserSessions.mayUseServerToUserChannel}) and when it closes ({@link UserSessions.closed},
- * awaited before `adapter.removeConnection`).
+ * Signed-in users on this node: `pusher:signin` handling, the require-sign-in deadline and watchlist
+ * online/offline notifications. The connection core calls {@link UserSessions} when a connection
+ * opens ({@link UserSessions.opened}), on a `pusher:signin` frame ({@link UserSessions.signIn}) and
+ * when it closes ({@link UserSessions.closed}, after its channels were left). Server-to-user
+ * delivery and terminate are `adapter.sendToUser` / `adapter.terminateUser` (HTTP API).
  *
  * Online/offline transitions are decided cluster-wide by `adapter.signIn/signOut`; watchers are
  * notified on the node where the transition happens (all of them with the memory adapter).
  */
-import { serverToUserId } from '@herald/sdk/protocol';
-import type { LocalConnection, PresenceMember } from '../adapters/adapter.js';
+import type { LocalConnection } from '../adapters/adapter.js';
 import type { App } from '../apps/app-store.js';
 import type { ServerContext } from '../context.js';
-import { OutboundFrame } from '../protocol/frame.js';
+import { pusherError, signinSuccess } from '../protocol/messages.js';
 import { CloseCodes, type CloseCode } from '../protocol/close-codes.js';
 import { verifySignIn } from './signin.js';
 import { WatchlistRegistry, initialWatchlistFrame, watchlistEventsFrame } from './watchlist.js';
@@ -22,16 +20,13 @@ import { WatchlistRegistry, initialWatchlistFrame, watchlistEventsFrame } from '
 /** Message sent with 4009 when a connection did not sign in in time. */
 export const SIGNIN_TIMEOUT_MESSAGE = 'Connection not signed in within timeout';
 
-/** Builds a connection-level `pusher:error` frame (`data` is an object, as Pusher documents). */
-export function pusherErrorFrame(code: number | null, message: string): OutboundFrame {
-  return OutboundFrame.event('pusher:error', undefined, { code, message });
-}
-
-/** Sends `pusher:error` then closes with the same code (pusher-js reads both; the close decides). */
+/**
+ * Sends `pusher:error` with `message`, then closes with the same code and the table's short message
+ * (a WebSocket close reason may not exceed 123 bytes). pusher-js reads both; the close decides.
+ */
 export function closeWith(connection: LocalConnection, entry: CloseCode, message?: string): void {
-  const text = message ?? entry.message;
-  connection.send(pusherErrorFrame(entry.code, text));
-  connection.close(entry.code, text);
+  connection.send(pusherError(entry, message ?? entry.message));
+  connection.close(entry.code, entry.message);
 }
 
 interface Session {
@@ -39,8 +34,6 @@ interface Session {
   readonly connection: LocalConnection;
   /** The signed-in user, once `adapter.signIn` resolved. */
   userId: string | undefined;
-  /** The signed-in user's `user_info`, if any. */
-  userInfo: unknown;
   /** A sign-in is being processed (a second one waits for nothing and is refused). */
   pending: boolean;
   /** The connection closed; late async steps must not resurrect it. */
@@ -50,7 +43,14 @@ interface Session {
 
 /** The outcome of {@link UserSessions.signIn}, for the router's logs and tests. */
 export type SignInOutcome =
-  { readonly ok: true; readonly userId: string } | { readonly ok: false; readonly message: string };
+  | {
+      readonly ok: true;
+      readonly userId: string;
+      /** The exact user_data string that was signed. */
+      readonly userData: string;
+      readonly userInfo?: unknown;
+    }
+  | { readonly ok: false; readonly message: string };
 
 /** Signed-in users of this node. */
 export class UserSessions {
@@ -76,7 +76,6 @@ export class UserSessions {
       appId: app.id,
       connection,
       userId: undefined,
-      userInfo: undefined,
       pending: false,
       closed: false,
       deadline: undefined,
@@ -99,21 +98,10 @@ export class UserSessions {
   }
 
   /**
-   * The signed-in identity of `socketId` as a presence member (pusher-js ≥ 7.4 joins presence
-   * channels without `channel_data` when signed in), or undefined when not signed in.
-   */
-  memberOf(appId: string, socketId: string): PresenceMember | undefined {
-    const session = this.#sessions.get(this.#key(appId, socketId));
-    if (session?.userId === undefined) return undefined;
-    return session.userInfo === undefined
-      ? { userId: session.userId }
-      : { userId: session.userId, userInfo: session.userInfo };
-  }
-
-  /**
    * Handles a `pusher:signin` frame's `data`: on success replies `pusher:signin_success`, sends the
-   * watchlist status, and tells watchers the user came online; on failure replies `pusher:error`
-   * (code 4009) and leaves the connection unsigned and open.
+   * watchlist status, and tells watchers the user came online; on failure sends `pusher:error` 4009
+   * and closes with 4009 (protocol.md §4: a failed sign-in keeps failing, so pusher-js should not
+   * reconnect).
    */
   async signIn(app: App, connection: LocalConnection, data: unknown): Promise<SignInOutcome> {
     const key = this.#key(app.id, connection.socketId);
@@ -123,7 +111,7 @@ export class UserSessions {
       session = this.#sessions.get(key)!;
     }
     const refuse = (message: string): SignInOutcome => {
-      connection.send(pusherErrorFrame(CloseCodes.UNAUTHORIZED.code, message));
+      closeWith(connection, CloseCodes.UNAUTHORIZED, message);
       return { ok: false, message };
     };
     if (session.pending) return refuse('A sign-in is already in progress on this connection');
@@ -145,20 +133,13 @@ export class UserSessions {
         return { ok: false, message: 'Connection closed during sign-in' };
       }
       session.userId = result.userId;
-      session.userInfo = result.userInfo;
       clearTimeout(session.deadline);
       session.deadline = undefined;
-      connection.send(
-        OutboundFrame.event(
-          'pusher:signin_success',
-          undefined,
-          JSON.stringify({ user_data: result.userData }),
-        ),
-      );
+      connection.send(signinSuccess(result.userData));
       if (result.watchlistTruncated) {
         connection.send(
-          pusherErrorFrame(
-            CloseCodes.WATCHLIST_LIMIT.code,
+          pusherError(
+            CloseCodes.WATCHLIST_LIMIT,
             `${CloseCodes.WATCHLIST_LIMIT.message}: only the first ${result.watchlist.length} user ids are watched`,
           ),
         );
@@ -170,20 +151,12 @@ export class UserSessions {
         if (frame && !session.closed) connection.send(frame);
       }
       if (online) this.#notifyWatchers(app.id, result.userId, 'online');
-      return { ok: true, userId: result.userId };
+      return result.userInfo === undefined
+        ? { ok: true, userId: result.userId, userData: result.userData }
+        : { ok: true, userId: result.userId, userData: result.userData, userInfo: result.userInfo };
     } finally {
       session.pending = false;
     }
-  }
-
-  /**
-   * True when `socketId` may subscribe to `channel`, a `#server-to-user-{id}` channel: only a
-   * connection signed in as exactly that id. Events on it reach the user through
-   * `adapter.sendToUser`, so the router answers `subscription_succeeded` without joining.
-   */
-  mayUseServerToUserChannel(appId: string, socketId: string, channel: string): boolean {
-    const owner = serverToUserId(channel);
-    return owner !== null && owner === this.userOf(appId, socketId);
   }
 
   /**

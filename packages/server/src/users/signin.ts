@@ -1,16 +1,11 @@
 /**
  * @module
  * `pusher:signin` verification: the signature over `socket_id::user::user_data` (the exact string the
- * client sent, never re-serialized), then the user_data rules (JSON object, non-empty string `id`,
+ * client sent, never re-serialized; constant-time, via channels/authorize.ts), then the user_data rules (JSON object, non-empty string `id`,
  * optional `watchlist` of user ids). Pure: no I/O, no connection state.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import {
-  MAX_WATCHLIST_SIZE,
-  formatAuthToken,
-  isValidUserId,
-  userAuthStringToSign,
-} from '@herald/sdk/protocol';
+import { MAX_WATCHLIST_SIZE, isValidUserId, userAuthStringToSign } from '@herald/sdk/protocol';
+import { expectedToken, verifyToken } from '../channels/authorize.js';
 
 /** Largest `user_data` string accepted, in bytes (Pusher's 10 KB event limit). */
 export const MAX_USER_DATA_BYTES = 10 * 1024;
@@ -50,21 +45,9 @@ export type SignInResult = VerifiedSignIn | RefusedSignIn;
 
 const refuse = (message: string): RefusedSignIn => ({ ok: false, message });
 
-/** Lower-case hex HMAC-SHA256 of `text` keyed with `secret`. */
-export function hmacHex(secret: string, text: string): string {
-  return createHmac('sha256', secret).update(text).digest('hex');
-}
-
-/** Compares two strings in time independent of where they differ (lengths may leak). */
-export function constantTimeEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-}
-
 /** The `auth` token a client must send to sign in as `userData` on `socketId`. */
 export function userAuthToken(app: SignInApp, socketId: string, userData: string): string {
-  return formatAuthToken(app.key, hmacHex(app.secret, userAuthStringToSign(socketId, userData)));
+  return expectedToken(app, userAuthStringToSign(socketId, userData));
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -90,7 +73,7 @@ export function verifySignIn(app: SignInApp, socketId: string, data: unknown): S
   if (Buffer.byteLength(userData) > MAX_USER_DATA_BYTES) {
     return refuse(`Invalid sign-in: user_data is larger than ${MAX_USER_DATA_BYTES} bytes`);
   }
-  if (!constantTimeEqual(auth, userAuthToken(app, socketId, userData))) {
+  if (!verifyToken(app, userAuthStringToSign(socketId, userData), auth)) {
     return refuse(
       `Invalid signature: expected HMAC SHA256 hex digest of ${userAuthStringToSign(socketId, '<user_data>')} signed with the app secret, as "app_key:signature"`,
     );

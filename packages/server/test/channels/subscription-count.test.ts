@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it, mock, type TestContext } from 'node:test';
-import {
-  SubscriptionCounts,
-  countsSubscriptions,
-  subscriptionCountFrame,
-} from '../../src/channels/subscription-count.js';
+import { SubscriptionCounts, countsSubscriptions } from '../../src/channels/subscription-count.js';
+import { subscriptionCount as subscriptionCountFrame } from '../../src/protocol/messages.js';
 import { RecordingConnection, testApp, testContext } from '../helpers/recording-connection.js';
 
 const app = testApp({ subscriptionCount: true });

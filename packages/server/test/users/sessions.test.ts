@@ -31,18 +31,19 @@ describe('UserSessions.signIn', () => {
     const { sessions, connect } = setup();
     const c = connect();
     const data = signInData(c, '{"id":"1", "user_info":{"name":"Ann"}}');
-    assert.deepEqual(await sessions.signIn(app, c, data), { ok: true, userId: '1' });
+    assert.deepEqual(await sessions.signIn(app, c, data), {
+      ok: true,
+      userId: '1',
+      userData: data.user_data,
+      userInfo: { name: 'Ann' },
+    });
     assert.deepEqual(c.frames, [
       { event: 'pusher:signin_success', data: JSON.stringify({ user_data: data.user_data }) },
     ]);
     assert.equal(sessions.userOf(app.id, c.socketId), '1');
-    assert.deepEqual(sessions.memberOf(app.id, c.socketId), {
-      userId: '1',
-      userInfo: { name: 'Ann' },
-    });
   });
 
-  it('answers a bad signature with pusher:error 4009, no identity, connection open', async () => {
+  it('answers a bad signature with pusher:error 4009 and close 4009, no identity', async () => {
     const { sessions, connect } = setup();
     const c = connect();
     const outcome = await sessions.signIn(app, c, { auth: 'app-key:00', user_data: '{"id":"1"}' });
@@ -50,7 +51,7 @@ describe('UserSessions.signIn', () => {
     const [error] = c.named('pusher:error');
     assert.equal((error?.data as { code: number }).code, 4009);
     assert.equal(sessions.userOf(app.id, c.socketId), undefined);
-    assert.equal(c.closed, undefined);
+    assert.equal(c.closed?.code, 4009);
   });
 
   it('refuses signing in as a different user, accepts the same user again', async () => {
@@ -147,7 +148,7 @@ describe('require sign-in', () => {
     mock.timers.tick(999);
     assert.equal(late.closed, undefined);
     mock.timers.tick(1);
-    assert.deepEqual(late.closed, { code: 4009, reason: SIGNIN_TIMEOUT_MESSAGE });
+    assert.deepEqual(late.closed, { code: 4009, reason: 'Connection is unauthorized' });
     assert.deepEqual(late.dataOf('pusher:error'), [
       { code: 4009, message: SIGNIN_TIMEOUT_MESSAGE },
     ]);
@@ -161,23 +162,5 @@ describe('require sign-in', () => {
     const c = connect();
     mock.timers.tick(60_000);
     assert.equal(c.closed, undefined);
-  });
-});
-
-describe('server-to-user', () => {
-  it('only the user signed in as the id may use #server-to-user-{id}', async () => {
-    const { sessions, connect } = setup();
-    const c = connect();
-    assert.equal(
-      sessions.mayUseServerToUserChannel(app.id, c.socketId, '#server-to-user-1'),
-      false,
-    );
-    await sessions.signIn(app, c, signInData(c, { id: '1' }));
-    assert.equal(sessions.mayUseServerToUserChannel(app.id, c.socketId, '#server-to-user-1'), true);
-    assert.equal(
-      sessions.mayUseServerToUserChannel(app.id, c.socketId, '#server-to-user-12'),
-      false,
-    );
-    assert.equal(sessions.mayUseServerToUserChannel(app.id, c.socketId, 'private-1'), false);
   });
 });
