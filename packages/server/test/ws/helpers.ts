@@ -107,6 +107,9 @@ export class RawClient {
   }
 }
 
+/** A fixed base64 32-byte master key for encrypted-channel tests (the server never sees plaintext). */
+export const MASTER_KEY = Buffer.alloc(32, 7).toString('base64');
+
 /** The official SDK configured for the test server's app. */
 export function officialSdk(server: TestServer): Pusher {
   return new Pusher({
@@ -115,6 +118,7 @@ export function officialSdk(server: TestServer): Pusher {
     secret: server.app.secret,
     host: '127.0.0.1',
     port: String(server.apiPort),
+    encryptionMasterKeyBase64: MASTER_KEY,
   });
 }
 
@@ -130,6 +134,12 @@ export async function startAuthEndpoint(t: TestContext, server: TestServer): Pro
     req.on('end', () => {
       const form = new URLSearchParams(body);
       const socketId = form.get('socket_id') ?? '';
+      if (req.url?.startsWith('/pusher/user-auth')) {
+        const id = new URL(req.url, 'http://x').searchParams.get('user') ?? '';
+        const auth = sdk.authenticateUser(socketId, { id, user_info: { name: `user ${id}` } });
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(auth));
+        return;
+      }
       const channel = form.get('channel_name') ?? '';
       const userId = form.get('user_id') ?? '';
       try {
@@ -138,9 +148,7 @@ export async function startAuthEndpoint(t: TestContext, server: TestServer): Pro
               user_id: userId,
               user_info: { name: `user ${userId}` },
             })
-          : channel.startsWith('private-encrypted-')
-            ? { auth: sdk.authorizeChannel(socketId, channel).auth, shared_secret: SHARED_SECRET }
-            : sdk.authorizeChannel(socketId, channel);
+          : sdk.authorizeChannel(socketId, channel);
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(auth));
       } catch (error) {
         res.writeHead(403).end(String(error));
@@ -152,9 +160,6 @@ export async function startAuthEndpoint(t: TestContext, server: TestServer): Pro
   t.after(() => new Promise<void>((resolve) => http.close(() => resolve())));
   return `http://127.0.0.1:${(http.address() as AddressInfo).port}/pusher/auth`;
 }
-
-/** A fixed base64 32-byte key for encrypted-channel tests (the server never sees plaintext). */
-export const SHARED_SECRET = Buffer.alloc(32, 7).toString('base64');
 
 /** pusher-js options that reach the test server over plain ws. */
 export function pusherJsOptions(
@@ -191,19 +196,27 @@ export async function connectPusherJs(
   return client;
 }
 
-/** Resolves with the first emission of `event` on a pusher-js channel (or connection/user). */
-export function nextEvent(
-  target: {
-    bind(e: string, cb: (d: any, m?: any) => void): unknown;
-    unbind(e: string, cb?: (d: any, m?: any) => void): unknown;
-  },
+/** Something pusher-js lets you bind to (channel, connection, user). */
+export interface Bindable {
+  bind(event: string, callback: (data: any, metadata?: any) => void): unknown;
+  unbind(event: string, callback?: (data: any, metadata?: any) => void): unknown;
+}
+
+/** Resolves with the data and metadata of the first emission of `event` on `target`. */
+export function nextEventWithMetadata(
+  target: Bindable,
   event: string,
-): Promise<any> {
+): Promise<{ data: any; metadata: any }> {
   return new Promise((resolve) => {
-    const cb = (data: any, metadata?: any) => {
-      target.unbind(event, cb);
-      resolve(metadata === undefined ? data : { data, metadata });
+    const callback = (data: any, metadata?: any) => {
+      target.unbind(event, callback);
+      resolve({ data, metadata });
     };
-    target.bind(event, cb);
+    target.bind(event, callback);
   });
+}
+
+/** Resolves with the data of the first emission of `event` on `target`. */
+export async function nextEvent(target: Bindable, event: string): Promise<any> {
+  return (await nextEventWithMetadata(target, event)).data;
 }
