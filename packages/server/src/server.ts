@@ -3,7 +3,13 @@
  * The composition root: builds the logger, app store, adapter, WebSocket and HTTP sides, wires them
  * to node:http servers, and stops them gracefully. No protocol logic lives here.
  */
-import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { readFileSync } from 'node:fs';
+import {
+  createServer as createHttpServer,
+  type RequestListener,
+  type Server as HttpServer,
+} from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { MemoryAdapter } from './adapters/memory.js';
 import { StaticAppStore } from './apps/static-store.js';
@@ -47,7 +53,7 @@ export interface CreateServerOptions {
   readonly logger?: Logger;
 }
 
-function listen(server: HttpServer, host: string, port: number): Promise<number> {
+function listen(server: HttpServer | HttpsServer, host: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -57,10 +63,15 @@ function listen(server: HttpServer, host: string, port: number): Promise<number>
   });
 }
 
-function closeServer(server: HttpServer): Promise<void> {
+function closeServer(server: HttpServer | HttpsServer): Promise<void> {
   return new Promise((resolve) => {
     if (!server.listening) return resolve();
-    server.close(() => resolve());
+    // Keep-alive connections go idle as their in-flight requests finish: close them as they do.
+    const sweep = setInterval(() => server.closeIdleConnections(), 50);
+    server.close(() => {
+      clearInterval(sweep);
+      resolve();
+    });
     server.closeIdleConnections();
   });
 }
@@ -90,15 +101,23 @@ export function createServer(
   const api = createHttpApi(context);
   const separateApi = config.apiPort !== undefined;
 
-  const main = createHttpServer({ keepAlive: true }, (req, res) => {
+  // With tlsCert/tlsKey every port speaks TLS (https:// and wss://).
+  const tls =
+    config.tlsCert !== undefined && config.tlsKey !== undefined
+      ? { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) }
+      : undefined;
+  const serve = (listener: RequestListener): HttpServer | HttpsServer =>
+    tls
+      ? createHttpsServer({ ...tls, keepAlive: true }, listener)
+      : createHttpServer({ keepAlive: true }, listener);
+
+  const main = serve((req, res) => {
     if (separateApi) {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"Not found"}');
     } else api.handle(req, res);
   });
   main.on('upgrade', (req, socket, head) => ws.handleUpgrade(req, socket, head));
-  const apiServer = separateApi
-    ? createHttpServer({ keepAlive: true }, (req, res) => api.handle(req, res))
-    : undefined;
+  const apiServer = separateApi ? serve((req, res) => api.handle(req, res)) : undefined;
 
   let address: ServerAddress | undefined;
   let stopping: Promise<void> | undefined;

@@ -7,3 +7,5 @@ export * from './limits.js';
 export * from './channel-name.js';
 export * from './identifiers.js';
 export * from './signing.js';
+export * from './encryption.js';
+export * from './webhook.js';

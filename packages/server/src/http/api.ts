@@ -145,9 +145,13 @@ export function createHttpApi(context: ServerContext): HttpApi {
     handle(request, response) {
       handle(request, response).catch((error: unknown) => {
         if (error instanceof HttpError) {
+          // One line per rejected request: path (never the query, which holds the signature),
+          // app id and reason.
+          const path = request.url?.split('?')[0] ?? '/';
+          const appId = /^\/apps\/([^/]+)/.exec(path)?.[1];
           log.info(
-            { method: request.method, url: request.url?.split('?')[0], status: error.status },
-            error.message,
+            { method: request.method, path, appId, status: error.status },
+            `Rejected: ${error.message}`,
           );
           // A refused body may be unread: ask the client to drop the connection.
           sendJson(response, error.status, { error: error.message }, error.status === 413);

@@ -135,6 +135,19 @@ describe('HTTP API with the official pusher SDK', () => {
     assert.ok(info.cache.ttl > 0);
   });
 
+  it('accepts every channel-name character in paths and bodies', async () => {
+    const name = 'presence-A_z-0=9@a,b.c;d';
+    const conn = await subscribe(name, '6.1', 'u6');
+    await pusher.trigger(name, 'e', 'x');
+    assert.equal(conn.messages[0].channel, name);
+    const info = await (
+      await pusher.get({ path: `/channels/${name}`, params: { info: 'user_count' } })
+    ).json();
+    assert.deepEqual(info, { occupied: true, user_count: 1 });
+    const users = await (await pusher.get({ path: `/channels/${name}/users` })).json();
+    assert.deepEqual(users, { users: [{ id: 'u6' }] });
+  });
+
   it('lists presence users, and none for an unknown channel', async () => {
     const users = await (await pusher.get({ path: '/channels/presence-room/users' })).json();
     assert.deepEqual(users.users.map((u: { id: string }) => u.id).sort(), ['u1', 'u2']);

@@ -3,7 +3,10 @@ import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { signedRequest } from '../helpers/signed-request.js';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { AdapterTimeoutError } from '../../src/adapters/adapter.js';
+import { createServer } from '../../src/server.js';
 
 const event = (extra: Record<string, unknown> = {}) =>
   JSON.stringify({ name: 'e', channel: 'c', data: '{}', ...extra });
@@ -200,5 +203,51 @@ describe('HTTP API errors', () => {
     } finally {
       agent.destroy();
     }
+  });
+});
+
+describe('HTTP API logs', () => {
+  it('logs one line per rejected request with the app id and reason, without secrets', async (t) => {
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(JSON.parse(chunk.toString()));
+        done();
+      },
+    });
+    const server = createServer(
+      {
+        host: '127.0.0.1',
+        port: 0,
+        apps: [{ id: 'app-id', key: 'app-key', secret: 'app-secret' }],
+      },
+      { logger: pino({ level: 'info' }, sink) },
+    );
+    const { port } = await server.start();
+    t.after(() => server.stop());
+    const r = await signedRequest(`http://127.0.0.1:${port}`, '/apps/app-id/channels', {
+      key: 'app-key',
+      secret: 'wrong-secret',
+    });
+    assert.equal(r.status, 401);
+    const rejected = lines.filter((l) => String(l['msg']).startsWith('Rejected'));
+    assert.equal(rejected.length, 1);
+    assert.equal(rejected[0]!['appId'], 'app-id');
+    assert.equal(rejected[0]!['status'], 401);
+    assert.equal(rejected[0]!['msg'], 'Rejected: Invalid signature');
+    const text = JSON.stringify(lines);
+    assert.ok(!text.includes('app-secret') && !text.includes('auth_signature'));
+  });
+});
+
+describe('--api-port', () => {
+  it('serves the API on its own port and only WebSockets on the main one', async (t) => {
+    const s = await startServer(t, { apiPort: 0 });
+    assert.notEqual(s.apiPort, s.port);
+    const app = { key: s.app.key, secret: s.app.secret };
+    const api = await signedRequest(s.apiUrl, '/apps/app-id/channels', app);
+    assert.equal(api.status, 200);
+    const main = await signedRequest(`http://127.0.0.1:${s.port}`, '/apps/app-id/channels', app);
+    assert.equal(main.status, 404);
   });
 });
