@@ -7,7 +7,7 @@ export default tseslint.config(
     ignores: [
       '**/node_modules/**',
       '**/dist/**',
-      'docs/api/**',
+      '**/docs/api/**',
       'coverage/**',
       '.runtimes/**',
       'bench/results/**',

@@ -20,9 +20,24 @@ import {
   STRICT_BASE64,
 } from './internal/crypto.js';
 
+// Derived keys, per master key and channel: encrypted channels are authorized and triggered again
+// and again. Bounded so a stream of one-off channel names cannot grow it without limit.
+const MAX_CACHED_SECRETS = 1024;
+const secretCache = new WeakMap<Uint8Array, Map<string, Uint8Array>>();
+
 /** The 32-byte secretbox key of a channel: SHA-256(utf8(channel) ‖ masterKey). */
 export function channelSharedSecret(channel: string, masterKey: Uint8Array): Uint8Array {
-  return hashes.sha256(sharedSecretInput(channel, masterKey));
+  let perKey = secretCache.get(masterKey);
+  if (!perKey) {
+    perKey = new Map();
+    secretCache.set(masterKey, perKey);
+  }
+  const cached = perKey.get(channel);
+  if (cached) return cached.slice();
+  const secret = hashes.sha256(sharedSecretInput(channel, masterKey));
+  if (perKey.size >= MAX_CACHED_SECRETS) perKey.clear();
+  perKey.set(channel, secret.slice());
+  return secret;
 }
 
 /**

@@ -78,7 +78,10 @@ function validateSocketId(socketId: unknown): asserts socketId is string {
 }
 
 function validateEventName(event: string): void {
-  if (typeof event !== 'string' || event.length > MAX_EVENT_NAME_LENGTH) {
+  if (typeof event !== 'string') {
+    throw new ValidationError('invalid_event_name', `Invalid event name: '${String(event)}'`);
+  }
+  if (event.length > MAX_EVENT_NAME_LENGTH) {
     throw new ValidationError('invalid_event_name', `Too long event name: '${String(event)}'`);
   }
 }

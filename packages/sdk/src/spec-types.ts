@@ -3,6 +3,7 @@
  * Types of the server-library specification's operations (object arguments, typed results).
  */
 import type { PresenceChannelData } from './auth.js';
+import type { TokenLike } from './webhook.js';
 
 /** Attributes a channel query may ask for (`info=`). */
 export type ChannelAttribute = 'user_count' | 'subscription_count';
@@ -94,5 +95,5 @@ export interface AuthenticateChannelInput {
 /** Options of {@link Pusher.verifyWebhook}. */
 export interface VerifyWebhookOptions {
   /** Further key/secret pairs to accept (key rotation). */
-  extraTokens?: ReadonlyArray<{ key: string; secret: string }> | undefined;
+  extraTokens?: readonly TokenLike[] | undefined;
 }

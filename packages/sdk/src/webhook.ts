@@ -56,7 +56,7 @@ export interface TokenLike {
 }
 
 function header(headers: object, name: string): string | undefined {
-  const value = (headers as Record<string, unknown>)[name];
+  const value = (headers as Record<string, unknown> | null | undefined)?.[name];
   return typeof value === 'string' ? value : undefined;
 }
 
@@ -142,7 +142,7 @@ export class WebHook {
   }
 }
 
-/** A webhook request for {@link verifyWebhook}: any header casing, `Headers` objects accepted. */
+/** A webhook request for {@link Pusher.verifyWebhook}: any header casing, `Headers` objects accepted. */
 export interface WebhookRequestInput {
   /** Request headers (`Headers`, a record in any casing, or Node's `IncomingHttpHeaders`). */
   headers: Headers | Record<string, string | string[] | undefined>;

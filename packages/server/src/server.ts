@@ -6,13 +6,15 @@
 import { readFileSync } from 'node:fs';
 import {
   createServer as createHttpServer,
+  type IncomingMessage,
   type RequestListener,
   type Server as HttpServer,
+  type ServerResponse,
 } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { MemoryAdapter } from './adapters/memory.js';
-import { StaticAppStore } from './apps/static-store.js';
+import { createAppStore } from './app-stores/index.js';
 import { parseConfig } from './config/parse.js';
 import type { Config, ConfigInput } from './config/schema.js';
 import { createWebSocketServer } from './connection/websocket-server.js';
@@ -20,8 +22,11 @@ import type { ServerContext } from './context.js';
 import { ServerEvents } from './events.js';
 import { createHttpApi } from './http/api.js';
 import { createLogger, type Logger } from './logger.js';
+import { startMetricsServer, type MetricsServer } from './metrics/index.js';
 import { CloseCodes } from './protocol/close-codes.js';
 import { createUserExtensions } from './users/extensions.js';
+import { createConsole } from './console/index.js';
+import { WebhookDispatcher } from './webhooks/dispatcher.js';
 
 /** Where a started server listens. */
 export interface ServerAddress {
@@ -31,6 +36,8 @@ export interface ServerAddress {
   readonly port: number;
   /** The HTTP API port (same as `port` unless configured apart). */
   readonly apiPort: number;
+  /** The Prometheus `/metrics` port, when `metricsPort` is configured. */
+  readonly metricsPort?: number;
 }
 
 /** A Herald server instance. */
@@ -91,7 +98,7 @@ export function createServer(
   const logger = options.logger ?? createLogger(config.logLevel);
   const context: ServerContext = {
     config,
-    apps: new StaticAppStore(config.apps),
+    apps: createAppStore(config, logger),
     adapter: new MemoryAdapter(),
     events: new ServerEvents(),
     logger,
@@ -99,7 +106,13 @@ export function createServer(
   const extensions = createUserExtensions(context); // users: sign-in, cache, subscription_count
   const ws = createWebSocketServer(context, extensions.hooks);
   const api = createHttpApi(context);
+  const webhooks = new WebhookDispatcher(context);
   const separateApi = config.apiPort !== undefined;
+  const debugConsole = config.console ? createConsole(context) : undefined;
+  const handleHttp = (req: IncomingMessage, res: ServerResponse): void => {
+    if (debugConsole?.handle(req, res)) return;
+    api.handle(req, res);
+  };
 
   // With tlsCert/tlsKey every port speaks TLS (https:// and wss://).
   const tls =
@@ -114,12 +127,13 @@ export function createServer(
   const main = serve((req, res) => {
     if (separateApi) {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"Not found"}');
-    } else api.handle(req, res);
+    } else handleHttp(req, res);
   });
   main.on('upgrade', (req, socket, head) => ws.handleUpgrade(req, socket, head));
-  const apiServer = separateApi ? serve((req, res) => api.handle(req, res)) : undefined;
+  const apiServer = separateApi ? serve(handleHttp) : undefined;
 
   let address: ServerAddress | undefined;
+  let metrics: MetricsServer | undefined;
   let stopping: Promise<void> | undefined;
 
   return {
@@ -131,25 +145,34 @@ export function createServer(
     },
     async start() {
       await context.adapter.init();
+      webhooks.start();
       const port = await listen(main, config.host, config.port);
       const apiPort = apiServer ? await listen(apiServer, config.host, config.apiPort ?? 0) : port;
-      address = { host: config.host, port, apiPort };
+      if (config.metricsPort !== undefined)
+        metrics = await startMetricsServer(context, config.metricsPort);
+      address = metrics
+        ? { host: config.host, port, apiPort, metricsPort: metrics.port }
+        : { host: config.host, port, apiPort };
       logger.info({ host: config.host, port, apiPort }, 'Herald listening');
       return address;
     },
     stop() {
       stopping ??= (async () => {
         const closing = [closeServer(main), apiServer ? closeServer(apiServer) : Promise.resolve()];
+        debugConsole?.close();
         await ws.close(CloseCodes.RECONNECT.code, 'Server is shutting down');
         extensions.close();
+        // Delivers what the closing sockets and earlier events queued (bounded by shutdownTimeoutMs).
+        const flushing = webhooks.stop();
         const deadline = setTimeout(() => {
           main.closeAllConnections();
           apiServer?.closeAllConnections();
         }, config.shutdownTimeoutMs).unref();
-        await Promise.all(closing);
+        await Promise.all([...closing, flushing]);
         clearTimeout(deadline);
         await context.adapter.close();
         await context.apps.close();
+        await metrics?.close();
         logger.info('Herald stopped');
       })();
       return stopping;

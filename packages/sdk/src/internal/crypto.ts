@@ -33,8 +33,20 @@ export function toHex(bytes: Uint8Array): string {
   return out;
 }
 
+interface BufferLike {
+  from(
+    data: ArrayBufferLike,
+    offset: number,
+    length: number,
+  ): { toString(encoding: 'base64'): string };
+}
+/** Node's/Bun's/Deno's global `Buffer`, when present: a faster base64 encoder (no import needed). */
+const NodeBuffer = (globalThis as { Buffer?: BufferLike }).Buffer;
+
 /** Standard (padded) base64 of bytes. */
 export function toBase64(bytes: Uint8Array): string {
+  if (NodeBuffer)
+    return NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
   let binary = '';
   for (const b of bytes) binary += String.fromCharCode(b);
   return btoa(binary);
@@ -120,7 +132,8 @@ export function createNodeBackend(): HashBackend | undefined {
     hmacSha256Hex: (secret, message) =>
       nodeCrypto.createHmac('sha256', secret).update(message, 'utf8').digest('hex'),
     md5Hex: (text) => nodeCrypto.createHash('md5').update(text, 'utf8').digest('hex'),
-    sha256: (data) => new Uint8Array(nodeCrypto.createHash('sha256').update(data).digest()),
+    // A Buffer is a Uint8Array: no copy needed.
+    sha256: (data) => nodeCrypto.createHash('sha256').update(data).digest(),
   };
 }
 

@@ -12,12 +12,19 @@ export const SERVER_TO_USER_PREFIX = '#server-to-user-';
 
 /** Channel-name prefixes, longest first: the first match decides the kind. */
 export const CHANNEL_PREFIXES = {
+  /** Encrypted cache channels. */
   privateEncryptedCache: 'private-encrypted-cache-',
+  /** End-to-end encrypted channels. */
   privateEncrypted: 'private-encrypted-',
+  /** Private cache channels. */
   privateCache: 'private-cache-',
+  /** Private channels (signed subscription). */
   private: 'private-',
+  /** Presence cache channels. */
   presenceCache: 'presence-cache-',
+  /** Presence channels (signed, with member data). */
   presence: 'presence-',
+  /** Public cache channels. */
   cache: 'cache-',
 } as const;
 

@@ -7,5 +7,6 @@ export * from './limits.js';
 export * from './channel-name.js';
 export * from './identifiers.js';
 export * from './signing.js';
-export * from './encryption.js';
 export * from './webhook.js';
+export * from './webhook-events.js';
+export * from './encryption.js';

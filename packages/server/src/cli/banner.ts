@@ -40,6 +40,12 @@ export function startBanner(config: Config, address: ServerAddress, version: str
     `    host: ${JSON.stringify(host)}, port: '${address.apiPort}', useTLS: ${tls} });`,
     `  await pusher.trigger('my-channel', 'my-event', { message: 'hello' });`,
     '',
+    ...(config.console
+      ? [
+          `Debug console: ${tls ? 'https' : 'http'}://${host}:${address.apiPort}/console (sign in with an app key and secret)`,
+          '',
+        ]
+      : []),
   ];
   return lines.join('\n');
 }

@@ -4,6 +4,7 @@
  * starts the server. Process concerns (exit codes, signals) stay in main.ts.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { migrateCommand } from '../app-stores/migrate-command.js';
 import { cliOptions } from '../config/options.js';
 import { loadConfig, maskSecrets } from '../config/load.js';
 import { ConfigError } from '../config/parse.js';
@@ -91,7 +92,13 @@ const start: CliCommand = {
 };
 
 /** The subcommands of `herald`. */
-export const COMMANDS: Readonly<Record<string, CliCommand>> = { start };
+export const COMMANDS: Readonly<Record<string, CliCommand>> = {
+  start,
+  // A getter: migrate-command.ts imports this module, so its binding is read at use, not at load.
+  get migrate(): CliCommand {
+    return migrateCommand;
+  },
+};
 
 /**
  * Runs `herald` with `argv` (without the node and script paths).

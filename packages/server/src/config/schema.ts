@@ -10,23 +10,18 @@ import {
   DEFAULT_MAX_EVENT_DATA_BYTES,
   DEFAULT_MAX_PRESENCE_MEMBERS,
   MAX_CHANNELS_PER_TRIGGER,
+  WEBHOOK_EVENT_NAMES,
 } from '@herald/sdk/protocol';
 
-/** Webhook event types Herald can send. */
-export const WEBHOOK_EVENT_TYPES = [
-  'channel_occupied',
-  'channel_vacated',
-  'member_added',
-  'member_removed',
-  'client_event',
-  'cache_miss',
-  'subscription_count',
-] as const;
+/** Webhook event types Herald can send (the one list lives in `@herald/sdk/protocol`). */
+export const WEBHOOK_EVENT_TYPES = WEBHOOK_EVENT_NAMES;
 
 /** One webhook target of an app. */
 export const webhookSchema = z
   .object({
-    url: z.url().describe('Where the signed POST goes.'),
+    url: z
+      .url({ protocol: /^https?$/, error: 'Must be an http:// or https:// URL' })
+      .describe('Where the signed POST goes.'),
     eventTypes: z
       .array(z.enum(WEBHOOK_EVENT_TYPES))
       .default([...WEBHOOK_EVENT_TYPES])
@@ -126,6 +121,34 @@ export const configSchema = z
         'Coalescing window of pusher_internal:subscription_count: at most about one frame per channel per window.',
       ),
     // --- end users ---
+    // --- app stores --- (and metrics; see docs/app-stores.md, docs/metrics.md)
+    appStore: z
+      .enum(['static', 'postgres', 'mysql'])
+      .default('static')
+      .describe('Where apps come from: the configuration (static), PostgreSQL or MySQL/MariaDB.'),
+    appStoreUrl: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'Database URL for the postgres/mysql app store (postgres://..., mysql://...); required by them.',
+      ),
+    appStoreTable: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'must be a plain SQL identifier')
+      .default('herald_apps')
+      .describe('Table the postgres/mysql app store reads (created by `herald migrate`).'),
+    appStoreCacheTtlSeconds: positiveInt()
+      .default(60)
+      .describe('How long a database app lookup is cached; changes take effect within it.'),
+    metricsPort: z
+      .number()
+      .int()
+      .min(0)
+      .max(65535)
+      .optional()
+      .describe('Serve Prometheus metrics at /metrics on this port (default: off).'),
+    // --- end app stores ---
     activityTimeoutSeconds: positiveInt()
       .default(120)
       .describe('activity_timeout sent to clients; the server pings after this much silence.'),
@@ -150,9 +173,53 @@ export const configSchema = z
       .default(5000)
       .describe('Longest graceful shutdown before forcing exit.'),
     webhookUrl: z
-      .url()
+      .url({ protocol: /^https?$/, error: 'Must be an http:// or https:// URL' })
       .optional()
       .describe('Send every webhook event type of the dev app to this URL.'),
+    // --- webhooks ---
+    webhookBatchMs: z
+      .number()
+      .int()
+      .min(0)
+      .default(50)
+      .describe('Collect webhook events this long into one request (0 = send each turn).'),
+    webhookBatchMaxEvents: positiveInt()
+      .default(100)
+      .describe('Most events in one webhook request.'),
+    webhookBatchMaxBytes: positiveInt()
+      .default(64 * 1024)
+      .describe(
+        'Largest webhook body built from several events (a larger single event goes alone).',
+      ),
+    webhookTimeoutMs: positiveInt()
+      .default(5000)
+      .describe('How long one webhook request may take before it counts as failed.'),
+    webhookRetryBaseMs: positiveInt()
+      .default(1000)
+      .describe('First retry delay; doubled per attempt, with jitter.'),
+    webhookRetryMaxDelayMs: positiveInt()
+      .default(60_000)
+      .describe('Longest delay between two attempts of one webhook request.'),
+    webhookMaxAttempts: positiveInt()
+      .default(12)
+      .describe('Attempts per webhook request before it is given up (and logged).'),
+    webhookMaxAgeMs: positiveInt()
+      .default(300_000)
+      .describe('A webhook request still failing this long after it was queued is given up.'),
+    webhookVacateDelayMs: z
+      .number()
+      .int()
+      .min(0)
+      .default(3000)
+      .describe(
+        'channel_vacated and member_removed wait this long and are dropped if the channel or member comes back.',
+      ),
+    webhookQueueMaxEvents: positiveInt()
+      .default(10_000)
+      .describe(
+        'Most webhook events waiting per target; beyond it new events are dropped and logged.',
+      ),
+    // --- end webhooks ---
     // --- server-http: HTTP API and TLS ---
     maxRequestBodyBytes: positiveInt()
       .default(1024 * 1024)
@@ -168,6 +235,16 @@ export const configSchema = z
       .array(appSchema)
       .default([])
       .describe('Apps served; none = a dev app (app-id / app-key / app-secret).'),
+    // --- console ---
+    console: z
+      .boolean()
+      .default(false)
+      .describe('Serve the debug console at /console on the HTTP port (see docs/console.md).'),
+    consoleToken: z
+      .string()
+      .min(16)
+      .optional()
+      .describe('Console password: with any app key it signs in to that app (16+ characters).'),
   })
   .strict();
 

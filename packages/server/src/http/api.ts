@@ -83,6 +83,13 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** A fixed, low-cardinality name for a request path (metrics labels). */
+function routeName(path: string): string {
+  if (path === '/' || path === '/health') return 'health';
+  if (path === '/ready') return 'ready';
+  return ROUTES.find((r) => r.pattern.test(path))?.name ?? 'unknown';
+}
+
 /** Creates the HTTP API over the shared services. */
 export function createHttpApi(context: ServerContext): HttpApi {
   const { config, logger } = context;
@@ -141,8 +148,23 @@ export function createHttpApi(context: ServerContext): HttpApi {
     sendJson(response, 200, result);
   }
 
+  /** Reports the request's route, status and duration on the events bus (metrics) once it is answered. */
+  function observe(request: IncomingMessage, response: ServerResponse): void {
+    const started = performance.now();
+    response.once('finish', () => {
+      context.events.emit({
+        type: 'http_request',
+        route: routeName(request.url?.split('?')[0] ?? '/'),
+        method: request.method ?? 'GET',
+        status: response.statusCode,
+        durationMs: performance.now() - started,
+      });
+    });
+  }
+
   return {
     handle(request, response) {
+      if (context.events.active) observe(request, response);
       handle(request, response).catch((error: unknown) => {
         if (error instanceof HttpError) {
           // One line per rejected request: path (never the query, which holds the signature),
