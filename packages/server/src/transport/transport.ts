@@ -14,7 +14,10 @@ export interface TransportHandlers {
   message(data: Buffer, isBinary: boolean): void;
   /** A WebSocket protocol-level pong arrived (counts as activity). */
   pong(): void;
-  /** The socket closed (after a close handshake, an error or a terminate); called once. */
+  /**
+   * The connection is over, called once: at `close()` with that code (the close handshake finishes
+   * in the background), or when the peer closes, errs or is terminated.
+   */
   close(code: number, reason: string): void;
 }
 

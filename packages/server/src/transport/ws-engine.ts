@@ -35,6 +35,7 @@ class WsSocket implements TransportSocket, BatchMember {
   readonly stream: Duplex;
   #open = true;
   #closed = false;
+  #reported = false;
   #handlers: TransportHandlers | undefined;
   #pending: Pending[] | undefined = [];
   #closeTimer: NodeJS.Timeout | undefined;
@@ -56,7 +57,7 @@ class WsSocket implements TransportSocket, BatchMember {
       this.#open = false;
       this.#closed = true;
       clearTimeout(this.#closeTimer);
-      this.#dispatch({ kind: 'close', code, reason: reason.toString() });
+      this.#reportClose(code, reason.toString());
     });
   }
 
@@ -96,7 +97,11 @@ class WsSocket implements TransportSocket, BatchMember {
 
   send(frame: OutboundFrame): void {
     if (!this.#open || !this.stream.writable) return;
-    if (this.stream.writableLength > this.options.maxBufferedBytes) {
+    // Output left over from earlier turns means the peer is not reading; within one turn a burst
+    // may pile up more (it is flushed at the end of the turn), up to a hard bound.
+    const buffered = this.stream.writableLength;
+    const limit = this.options.maxBufferedBytes;
+    if ((!this.corked && buffered > limit) || buffered > 4 * limit) {
       this.#slowConsumer();
       return;
     }
@@ -115,10 +120,18 @@ class WsSocket implements TransportSocket, BatchMember {
     this.close(code, message);
   }
 
+  /** Reports the close once: at our own `close` (with our code), else when the peer goes away. */
+  #reportClose(code: number, reason: string): void {
+    if (this.#reported) return;
+    this.#reported = true;
+    this.#dispatch({ kind: 'close', code, reason });
+  }
+
   close(code: number, reason: string): void {
     if (!this.#open) return;
     this.#open = false;
     this.ws.close(code, reason);
+    this.#reportClose(code, reason);
     // `ws` waits 30 s for the peer's close frame; a peer that stopped reading gets less.
     this.#closeTimer = setTimeout(() => this.terminate(), this.options.closeTimeoutMs);
     this.#closeTimer.unref();

@@ -9,7 +9,7 @@ import type { TestContext } from 'node:test';
 import Pusher from 'pusher';
 import PusherJsModule from 'pusher-js';
 import WebSocket from 'ws';
-import type { TestServer } from '../helpers/server.js';
+import { startServer, type TestServer } from '../helpers/server.js';
 
 // pusher-js's node build is CommonJS whose module.exports is the class; its typings say `default`.
 /** The pusher-js (node build) client class. */
@@ -18,6 +18,33 @@ export const PusherJs = PusherJsModule as unknown as typeof PusherJsModule.defau
 export type PusherJsClient = InstanceType<typeof PusherJs>;
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- frames and pusher-js callbacks are untyped JSON */
+
+const cleanups = new WeakMap<TestServer, (() => unknown)[]>();
+
+/**
+ * Starts a test server whose clients (made by the helpers below) are disconnected before the server
+ * stops: pusher-js retries against a stopping server otherwise.
+ */
+export async function startWsServer(
+  t: TestContext,
+  config: Parameters<typeof startServer>[1] = {},
+): Promise<TestServer> {
+  const server = await startServer(undefined, config);
+  const list: (() => unknown)[] = [];
+  cleanups.set(server, list);
+  t.after(async () => {
+    for (const cleanup of list.reverse()) await cleanup();
+    await server.server.stop();
+  });
+  return server;
+}
+
+/** Runs `cleanup` before the server made by {@link startWsServer} stops (else after the test). */
+export function onCleanup(t: TestContext, server: TestServer, cleanup: () => unknown): void {
+  const list = cleanups.get(server);
+  if (list) list.push(cleanup);
+  else t.after(cleanup);
+}
 
 /** A frame as the server sent it (`data` left as on the wire). */
 export interface Frame {
@@ -157,7 +184,7 @@ export async function startAuthEndpoint(t: TestContext, server: TestServer): Pro
   });
   http.listen(0, '127.0.0.1');
   await once(http, 'listening');
-  t.after(() => new Promise<void>((resolve) => http.close(() => resolve())));
+  onCleanup(t, server, () => new Promise<void>((resolve) => http.close(() => resolve())));
   return `http://127.0.0.1:${(http.address() as AddressInfo).port}/pusher/auth`;
 }
 
@@ -188,7 +215,7 @@ export async function connectPusherJs(
   params?: Record<string, string>,
 ): Promise<PusherJsClient> {
   const client = new PusherJs(server.app.key, pusherJsOptions(server, authEndpoint, params));
-  t.after(() => client.disconnect());
+  onCleanup(t, server, () => client.disconnect());
   await new Promise<void>((resolve, reject) => {
     client.connection.bind('connected', () => resolve());
     client.connection.bind('failed', () => reject(new Error('pusher-js failed to connect')));

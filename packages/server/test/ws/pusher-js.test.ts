@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import Echo from 'laravel-echo';
 import nacl from 'tweetnacl';
 import { OutboundFrame } from '../../src/protocol/frame.js';
-import { startServer, TEST_APP, type TestServer } from '../helpers/server.js';
+import { TEST_APP, type TestServer } from '../helpers/server.js';
 import {
   connectPusherJs,
   MASTER_KEY,
@@ -17,7 +17,9 @@ import {
   nextEventWithMetadata,
   PusherJs,
   pusherJsOptions,
+  onCleanup,
   startAuthEndpoint,
+  startWsServer,
 } from './helpers.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- pusher-js and Echo callbacks carry untyped JSON */
@@ -33,7 +35,7 @@ function subscribed(channel: any): Promise<any> {
 
 describe('pusher-js 8', () => {
   it('connects, subscribes to a public channel and receives events (data parsed)', async (t) => {
-    const server = await startServer(t);
+    const server = await startWsServer(t);
     const client = await connectPusherJs(t, server);
     assert.match(client.connection.socket_id, /^\d+\.\d+$/);
     const channel = client.subscribe('news');
@@ -44,7 +46,7 @@ describe('pusher-js 8', () => {
   });
 
   it('private channels: authorized through the auth endpoint; client events reach the others only', async (t) => {
-    const server = await startServer(t);
+    const server = await startWsServer(t);
     const endpoint = await startAuthEndpoint(t, server);
     const a = await connectPusherJs(t, server, endpoint);
     const b = await connectPusherJs(t, server, endpoint);
@@ -64,7 +66,7 @@ describe('pusher-js 8', () => {
   });
 
   it('presence channels: me, members, joins and leaves, user_id on client events', async (t) => {
-    const server = await startServer(t);
+    const server = await startWsServer(t);
     const endpoint = await startAuthEndpoint(t, server);
     const a = await connectPusherJs(t, server, endpoint, { user_id: '1' });
     const pa = a.subscribe('presence-room') as any;
@@ -93,7 +95,7 @@ describe('pusher-js 8', () => {
   });
 
   it('encrypted channels: subscribe with shared_secret and decrypt what the server relays verbatim', async (t) => {
-    const server = await startServer(t);
+    const server = await startWsServer(t);
     const endpoint = await startAuthEndpoint(t, server);
     const client = await connectPusherJs(t, server, endpoint);
     const channel = client.subscribe('private-encrypted-vault');
@@ -120,7 +122,7 @@ describe('pusher-js 8', () => {
   });
 
   it('a refused subscription reaches the channel as pusher:subscription_error', async (t) => {
-    const server = await startServer(t, { apps: [{ ...TEST_APP, maxPresenceMembers: 1 }] });
+    const server = await startWsServer(t, { apps: [{ ...TEST_APP, maxPresenceMembers: 1 }] });
     const endpoint = await startAuthEndpoint(t, server);
     const a = await connectPusherJs(t, server, endpoint, { user_id: '1' });
     await subscribed(a.subscribe('presence-solo'));
@@ -134,7 +136,7 @@ describe('pusher-js 8', () => {
   });
 
   it('reconnects after a 4200 close and re-subscribes by itself', async (t) => {
-    const server = await startServer(t);
+    const server = await startWsServer(t);
     const client = await connectPusherJs(t, server);
     const channel = client.subscribe('news');
     await subscribed(channel);
@@ -151,7 +153,7 @@ describe('pusher-js 8', () => {
   });
 
   it('signs in, then receives server-to-user events on pusher.user', async (t) => {
-    const server = await startServer(t);
+    const server = await startWsServer(t);
     const endpoint = await startAuthEndpoint(t, server);
     const client = new PusherJs(server.app.key, {
       ...pusherJsOptions(server),
@@ -160,7 +162,7 @@ describe('pusher-js 8', () => {
         transport: 'ajax',
       },
     });
-    t.after(() => client.disconnect());
+    onCleanup(t, server, () => client.disconnect());
     client.signin();
     const { local } = server.server.context.adapter;
     // signin_success is queued before anything sent to the user, so delivery order is safe.
@@ -177,8 +179,10 @@ describe('pusher-js 8', () => {
 
 describe('Laravel Echo 2', () => {
   it('channel/private/join/whisper/here/joining/leaving/error work unchanged', async (t) => {
-    const server = await startServer(t, { apps: [{ ...TEST_APP, maxPresenceMembers: 2 }] });
+    const server = await startWsServer(t, { apps: [{ ...TEST_APP, maxPresenceMembers: 2 }] });
     const endpoint = await startAuthEndpoint(t, server);
+    const echoes: { disconnect(): void }[] = [];
+    onCleanup(t, server, () => echoes.forEach((e) => e.disconnect()));
     const echo = (userId: string) => {
       const instance = new Echo({
         broadcaster: 'pusher',
@@ -189,7 +193,7 @@ describe('Laravel Echo 2', () => {
         auth: { headers: {}, params: { user_id: userId } },
         withoutInterceptors: true,
       } as any);
-      t.after(() => instance.disconnect());
+      echoes.push(instance);
       return instance;
     };
     const ann = echo('1');
