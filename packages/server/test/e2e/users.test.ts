@@ -251,4 +251,35 @@ describe('users (pusher-js + pusher SDK)', { timeout: 20_000 }, () => {
     );
     assert.ok(frames.some((f) => f.event.endsWith('error')));
   });
+
+  it('bad sign-in input gets pusher:error and close 4009; other connections carry on', async (t) => {
+    const server = await startServer(t);
+    const url = `${server.wsUrl}/app/${server.app.key}?protocol=7&client=js&version=8.6.0`;
+    const open = async () => {
+      const ws = new WebSocket(url);
+      t.after(() => ws.terminate());
+      const frames: Array<{ event: string; data?: { code?: number } }> = [];
+      ws.on('message', (raw: Buffer) => frames.push(JSON.parse(raw.toString())));
+      const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+      await new Promise((resolve) => ws.once('message', resolve));
+      return { ws, frames, closed };
+    };
+    const bystander = await open();
+    const cases: unknown[] = [
+      'not an object',
+      { auth: 'app-key:00' },
+      { auth: 'app-key:00', user_data: 'x'.repeat(20_000) },
+      { auth: 'app-key:00', user_data: '{"id":"1","watchlist":"nope"}' },
+    ];
+    for (const data of cases) {
+      const c = await open();
+      c.ws.send(JSON.stringify({ event: 'pusher:signin', data }));
+      assert.equal(await c.closed, 4009);
+      const error = c.frames.find((f) => f.event === 'pusher:error');
+      assert.equal(error?.data?.code, 4009, JSON.stringify(data).slice(0, 40));
+    }
+    bystander.ws.send(JSON.stringify({ event: 'pusher:ping', data: {} }));
+    await new Promise((resolve) => bystander.ws.once('message', resolve));
+    assert.equal(bystander.frames.at(-1)?.event, 'pusher:pong');
+  });
 });
