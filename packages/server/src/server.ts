@@ -25,6 +25,7 @@ import { createHttpApi } from './http/api.js';
 import { createLogger, type Logger } from './logger.js';
 import { startMetricsServer, type MetricsServer } from './metrics/index.js';
 import { CloseCodes } from './protocol/close-codes.js';
+import { createUserExtensions } from './users/extensions.js';
 import { createConsole } from './console/index.js';
 import { WebhookDispatcher } from './webhooks/dispatcher.js';
 
@@ -104,7 +105,8 @@ export function createServer(
     logger,
   };
   announceTransitions(context);
-  const ws = createWebSocketServer(context);
+  const extensions = createUserExtensions(context); // users: sign-in, cache, subscription_count
+  const ws = createWebSocketServer(context, extensions.hooks);
   const api = createHttpApi(context);
   const webhooks = new WebhookDispatcher(context);
   const separateApi = config.apiPort !== undefined;
@@ -161,6 +163,7 @@ export function createServer(
         const closing = [closeServer(main), apiServer ? closeServer(apiServer) : Promise.resolve()];
         debugConsole?.close();
         await ws.close(CloseCodes.RECONNECT.code, 'Server is shutting down');
+        extensions.close();
         // Delivers what the closing sockets and earlier events queued (bounded by shutdownTimeoutMs).
         const flushing = webhooks.stop();
         const deadline = setTimeout(() => {

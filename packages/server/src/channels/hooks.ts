@@ -36,4 +36,13 @@ export interface ChannelHooks {
    * adapter.signIn) runs.
    */
   signin?(connection: Connection, message: ClientMessage): void | Promise<void>;
+  // --- users ---
+  /** Runs once `pusher:connection_established` was queued (require-sign-in deadline). */
+  connected?(connection: Connection): void;
+  /**
+   * Signs a closing connection out, after it left its channels. When absent, the built-in sign-out
+   * (adapter.signOut) runs.
+   */
+  signout?(connection: Connection): Promise<void>;
+  // --- end users ---
 }

@@ -110,6 +110,17 @@ export const configSchema = z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info')
       .describe('Log level.'),
+    // --- users: sign-in, cache channels, subscription count ---
+    subscriptionCountIntervalMs: z
+      .number()
+      .int()
+      .min(10)
+      .max(60_000)
+      .default(250)
+      .describe(
+        'Coalescing window of pusher_internal:subscription_count: at most about one frame per channel per window.',
+      ),
+    // --- end users ---
     // --- app stores --- (and metrics; see docs/app-stores.md, docs/metrics.md)
     appStore: z
       .enum(['static', 'postgres', 'mysql'])

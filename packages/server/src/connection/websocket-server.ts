@@ -63,7 +63,7 @@ export function createWebSocketServer(
     handle: createRouter(context, subscriptions, hooks),
     async cleanup(connection) {
       await subscriptions.leaveAll(connection);
-      await signOut(context, connection);
+      await (hooks.signout ? hooks.signout(connection) : signOut(context, connection));
     },
     closed(connection, code) {
       connections.delete(connection);
@@ -89,6 +89,7 @@ export function createWebSocketServer(
     connections.add(connection);
     adapter.addConnection(app.id, connection);
     connection.send(connectionEstablished(socketId, config.activityTimeoutSeconds));
+    hooks.connected?.(connection);
     if (events.active) events.emit({ type: 'connection_opened', appId: app.id, socketId });
   }
 
