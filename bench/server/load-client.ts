@@ -100,7 +100,7 @@ function openOne(
         ws.on('message', onMessage);
         sockets.push(ws);
         resolve(true);
-      } else if (frame.event === 'pusher:error') {
+      } else if (frame.event === 'pusher:error' || frame.event === 'pusher:subscription_error') {
         clearTimeout(timer);
         ws.terminate();
         resolve(false);

@@ -162,6 +162,7 @@ export async function presence(target: Target, sizes: BenchSizes): Promise<Figur
   for (const m of sizes.presenceSizes) {
     const pool = new LoadPool(2);
     try {
+      await pool.reset(); // the load processes are up: their start-up is not timed
       const cpu0 = cpuMicros(target.pid);
       const start = performance.now();
       const { failed } = await pool.connect(wsUrl(target), m, `presence-bench-${m}`, BENCH_APP, 25);

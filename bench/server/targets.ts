@@ -3,7 +3,8 @@
  * ../shared/peers/soketi). Each runs in its own process on 127.0.0.1 so its CPU and RSS can be read.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +13,9 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Credentials of the one app every target serves. */
 export const BENCH_APP = { id: 'app-id', key: 'app-key', secret: 'app-secret' } as const;
+
+/** Presence channels of up to this many members are measured (Pusher's default limit is 100). */
+export const BENCH_MAX_PRESENCE_MEMBERS = 1000;
 
 /** A started server. */
 export interface Target {
@@ -86,18 +90,18 @@ export async function startHerald(): Promise<Target> {
   const cli = join(root, 'packages/server/dist/cli/main.js');
   if (!existsSync(cli)) throw new Error(`${cli} is missing: run npm run build first`);
   const port = await freePort();
+  // The same app settings as soketi's start.sh: client events on, Pusher's 10 KB event limit.
+  const config = join(mkdtempSync(join(tmpdir(), 'herald-bench-')), 'config.json');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      apps: [{ ...BENCH_APP, clientEvents: true, maxPresenceMembers: BENCH_MAX_PRESENCE_MEMBERS }],
+    }),
+  );
   const child = spawn(
     process.execPath,
     [cli, 'start', '--host', '127.0.0.1', '--port', String(port), '--log-level', 'warn'],
-    {
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: {
-        ...process.env,
-        PUSHER_APP_ID: BENCH_APP.id,
-        PUSHER_APP_KEY: BENCH_APP.key,
-        PUSHER_APP_SECRET: BENCH_APP.secret,
-      },
-    },
+    { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, HERALD_CONFIG: config } },
   );
   await waitForHttp(port, child);
   return { name: 'herald', pid: child.pid ?? 0, port, stop: () => stopPid(child.pid ?? 0, child) };
@@ -110,7 +114,12 @@ export async function startSoketi(): Promise<Target> {
   execFileSync('bash', [join(peers, 'install.sh')], { stdio: ['ignore', 'ignore', 'inherit'] });
   const port = await freePort();
   const out = execFileSync('bash', [join(peers, 'start.sh')], {
-    env: { ...process.env, PORT: String(port), METRICS_PORT: String(await freePort()) },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      METRICS_PORT: String(await freePort()),
+      SOKETI_PRESENCE_MAX_MEMBERS: String(BENCH_MAX_PRESENCE_MEMBERS),
+    },
     encoding: 'utf8',
   });
   const pid = Number(out.trim().split('\n').pop());
