@@ -125,6 +125,12 @@ export interface Adapter {
   ): Promise<void>;
   /** Delivers `frame` to every socket signed in as `userId`, on every node. */
   sendToUser(appId: string, userId: string, frame: OutboundFrame): Promise<void>;
+  /**
+   * Delivers `frame` to every connection watching `userId` (registered with
+   * `local.watch`), on every node: one publish, the same bytes to every watcher. Called by the node
+   * that learned the user's online/offline transition, so each watcher gets it once.
+   */
+  sendToWatchers(appId: string, userId: string, frame: OutboundFrame): Promise<void>;
   /** Closes every socket signed in as `userId`, on every node. */
   terminateUser(appId: string, userId: string, code: number, reason: string): Promise<void>;
 

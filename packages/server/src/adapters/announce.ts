@@ -2,11 +2,13 @@
  * @module
  * Announces the transitions a multi-node adapter reports outside of a write (a dead node's members
  * removed by this node, this node's state re-added after an outage): the presence frames go to the
- * channel's subscribers on every node, and the events to the server's bus (webhooks, metrics).
+ * channel's subscribers on every node, the watchlist online/offline frames to the user's watchers on
+ * every node, and the events to the server's bus (webhooks, metrics).
  * Only the node that observed a transition gets it, so each is announced once cluster-wide.
  */
 import type { ServerContext } from '../context.js';
 import { OutboundFrame } from '../protocol/frame.js';
+import { watchlistEventsFrame } from '../users/watchlist.js';
 import type { ClusterTransition } from './adapter.js';
 
 /** Subscribes to `context.adapter`'s transitions; returns the unsubscribe function. */
@@ -39,9 +41,12 @@ export function announceTransitions(context: ServerContext): () => void {
         break;
       }
       case 'user_online':
-      case 'user_offline':
-        // Watchlists are the connection layer's: it registers its own onTransitions listener.
+      case 'user_offline': {
+        const name = t.type === 'user_online' ? 'online' : 'offline';
+        const frame = watchlistEventsFrame([{ name, user_ids: [t.userId] }]);
+        void adapter.sendToWatchers(t.appId, t.userId, frame);
         break;
+      }
     }
   };
   return adapter.onTransitions((transitions) => {

@@ -1,6 +1,6 @@
 /**
  * @module
- * This node's connections, channel subscriptions, presence members and signed-in users: plain
+ * This node's connections, channel subscriptions, presence members, signed-in users and watchlists: plain
  * synchronous data structures with O(1) updates and lookups, no I/O. Adapters own one by composition
  * and call it by name; cluster-wide answers are the adapter's job, never this class's.
  */
@@ -46,6 +46,10 @@ interface AppEntry {
   readonly channels: Map<string, ChannelEntry>;
   /** Signed-in users: user id → their sockets on this node. */
   readonly users: Map<string, Set<string>>;
+  /** Watchlists: watched user id → the connections on this node watching them. */
+  readonly watchers: Map<string, Map<string, LocalConnection>>;
+  /** Watchlists: socket id → the user ids it watches. */
+  readonly watchlists: Map<string, readonly string[]>;
 }
 
 /** The local outcome of a join. */
@@ -79,7 +83,13 @@ export class LocalRegistry {
   #app(appId: string): AppEntry {
     let app = this.#apps.get(appId);
     if (!app) {
-      app = { connections: new Map(), channels: new Map(), users: new Map() };
+      app = {
+        connections: new Map(),
+        channels: new Map(),
+        users: new Map(),
+        watchers: new Map(),
+        watchlists: new Map(),
+      };
       this.#apps.set(appId, app);
     }
     return app;
@@ -90,12 +100,22 @@ export class LocalRegistry {
     this.#app(appId).connections.set(connection.socketId, connection);
   }
 
-  /** Forgets a connection. Callers leave its channels and sign it out first. */
+  /** Forgets a connection (and its watchlist). Callers leave its channels and sign it out first. */
   removeConnection(appId: string, socketId: string): void {
     const app = this.#apps.get(appId);
     if (!app) return;
     app.connections.delete(socketId);
-    if (app.connections.size === 0 && app.channels.size === 0 && app.users.size === 0) {
+    this.unwatch(appId, socketId);
+    this.#dropIfEmpty(appId, app);
+  }
+
+  #dropIfEmpty(appId: string, app: AppEntry): void {
+    if (
+      app.connections.size === 0 &&
+      app.channels.size === 0 &&
+      app.users.size === 0 &&
+      app.watchlists.size === 0
+    ) {
       this.#apps.delete(appId);
     }
   }
@@ -322,5 +342,54 @@ export class LocalRegistry {
     const connections = [...sockets].map((id) => app.connections.get(id));
     for (const connection of connections) connection?.close(code, reason);
     return connections.length;
+  }
+
+  /**
+   * Records that `connection` watches `userIds` (its watchlist, replacing an earlier one), so
+   * {@link LocalRegistry.deliverToWatchers} reaches it in O(1) per watcher.
+   */
+  watch(appId: string, connection: LocalConnection, userIds: readonly string[]): void {
+    this.unwatch(appId, connection.socketId);
+    if (userIds.length === 0) return;
+    const app = this.#app(appId);
+    app.watchlists.set(connection.socketId, userIds);
+    for (const userId of userIds) {
+      const watchers = app.watchers.get(userId);
+      if (watchers) watchers.set(connection.socketId, connection);
+      else app.watchers.set(userId, new Map([[connection.socketId, connection]]));
+    }
+  }
+
+  /** Forgets the watchlist of `socketId` (nothing happens when it has none). */
+  unwatch(appId: string, socketId: string): void {
+    const app = this.#apps.get(appId);
+    const userIds = app?.watchlists.get(socketId);
+    if (!app || !userIds) return;
+    app.watchlists.delete(socketId);
+    for (const userId of userIds) {
+      const watchers = app.watchers.get(userId);
+      if (!watchers) continue;
+      watchers.delete(socketId);
+      if (watchers.size === 0) app.watchers.delete(userId);
+    }
+    this.#dropIfEmpty(appId, app);
+  }
+
+  /** The user ids `socketId` watches (empty when none). */
+  watchlistOf(appId: string, socketId: string): readonly string[] {
+    return this.#apps.get(appId)?.watchlists.get(socketId) ?? [];
+  }
+
+  /** Socket ids on this node watching `userId`. */
+  watchersOf(appId: string, userId: string): IterableIterator<string> {
+    return (this.#apps.get(appId)?.watchers.get(userId) ?? new Map<string, never>()).keys();
+  }
+
+  /** Writes `frame` to every local connection watching `userId`. */
+  deliverToWatchers(appId: string, userId: string, frame: OutboundFrame): number {
+    const watchers = this.#apps.get(appId)?.watchers.get(userId);
+    if (!watchers) return 0;
+    for (const connection of watchers.values()) connection.send(frame);
+    return watchers.size;
   }
 }

@@ -64,6 +64,11 @@ export class MemoryAdapter implements Adapter {
     return Promise.resolve();
   }
 
+  sendToWatchers(appId: string, userId: string, frame: OutboundFrame): Promise<void> {
+    this.local.deliverToWatchers(appId, userId, frame);
+    return Promise.resolve();
+  }
+
   terminateUser(appId: string, userId: string, code: number, reason: string): Promise<void> {
     this.local.closeUser(appId, userId, code, reason);
     return Promise.resolve();

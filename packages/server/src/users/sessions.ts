@@ -6,8 +6,10 @@
  * when it closes ({@link UserSessions.closed}, after its channels were left). Server-to-user
  * delivery and terminate are `adapter.sendToUser` / `adapter.terminateUser` (HTTP API).
  *
- * Online/offline transitions are decided cluster-wide by `adapter.signIn/signOut`; watchers are
- * notified on the node where the transition happens (all of them with the memory adapter).
+ * Online/offline transitions are decided cluster-wide by `adapter.signIn/signOut` (exactly one node
+ * learns each); that node sends one frame through `adapter.sendToWatchers`, which reaches the
+ * watchers on every node. Watchlists are indexed in the adapter's local registry (`local.watch`).
+ * Transitions no write returned (a dead node reaped, a resync) are announced by adapters/announce.ts.
  */
 import type { LocalConnection } from '../adapters/adapter.js';
 import type { App } from '../apps/app-store.js';
@@ -15,7 +17,7 @@ import type { ServerContext } from '../context.js';
 import { pusherError, signinSuccess } from '../protocol/messages.js';
 import { CloseCodes, type CloseCode } from '../protocol/close-codes.js';
 import { verifySignIn } from './signin.js';
-import { WatchlistRegistry, initialWatchlistFrame, watchlistEventsFrame } from './watchlist.js';
+import { initialWatchlistFrame, watchlistEventsFrame } from './watchlist.js';
 
 /** Message sent with 4009 when a connection did not sign in in time. */
 export const SIGNIN_TIMEOUT_MESSAGE = 'Connection not signed in within timeout';
@@ -56,8 +58,6 @@ export type SignInOutcome =
 export class UserSessions {
   readonly #context: ServerContext;
   readonly #sessions = new Map<string, Session>();
-  /** Who watches whom (this node). */
-  readonly watchlists = new WatchlistRegistry();
 
   constructor(context: ServerContext) {
     this.#context = context;
@@ -128,7 +128,10 @@ export class UserSessions {
         ? false
         : (await this.#context.adapter.signIn(app.id, result.userId, connection.socketId)).online;
       if (session.closed) {
-        // Closed while the adapter answered: undo, so the user does not stay online forever.
+        // Closed while the adapter answered: announce the transition the write returned (another
+        // connection of the user may sign in meanwhile and get online=false), then undo it, so the
+        // user does not stay online forever.
+        if (online) this.#notifyWatchers(app.id, result.userId, 'online');
         if (!signedInBefore) await this.#signOut(app.id, result.userId, connection.socketId);
         return { ok: false, message: 'Connection closed during sign-in' };
       }
@@ -144,7 +147,7 @@ export class UserSessions {
           ),
         );
       }
-      this.watchlists.watch(app.id, connection.socketId, result.watchlist);
+      this.#context.adapter.local.watch(app.id, connection, result.watchlist);
       if (result.watchlist.length > 0) {
         const onlineIds = await this.#context.adapter.onlineUsers(app.id, result.watchlist);
         const frame = initialWatchlistFrame(result.watchlist, onlineIds);
@@ -170,7 +173,7 @@ export class UserSessions {
     session.closed = true;
     this.#sessions.delete(key);
     clearTimeout(session.deadline);
-    this.watchlists.unwatch(appId, socketId);
+    this.#context.adapter.local.unwatch(appId, socketId);
     if (session.userId !== undefined) await this.#signOut(appId, session.userId, socketId);
   }
 
@@ -184,12 +187,9 @@ export class UserSessions {
     if (offline) this.#notifyWatchers(appId, userId, 'offline');
   }
 
+  /** One frame, serialized once, to the user's watchers on every node. */
   #notifyWatchers(appId: string, userId: string, name: 'online' | 'offline'): void {
-    const watchers = this.watchlists.watchersOf(appId, userId);
-    if (watchers.size === 0) return;
     const frame = watchlistEventsFrame([{ name, user_ids: [userId] }]);
-    for (const socketId of watchers) {
-      this.#sessions.get(this.#key(appId, socketId))?.connection.send(frame);
-    }
+    void this.#context.adapter.sendToWatchers(appId, userId, frame);
   }
 }

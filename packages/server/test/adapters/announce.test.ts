@@ -19,7 +19,7 @@ class TransitioningAdapter extends MemoryAdapter {
   }
 }
 
-test('announceTransitions: presence frames to the channel, events to the bus', async () => {
+test('announceTransitions: presence frames to the channel, watchlist frames to watchers, events to the bus', async () => {
   const config = parseConfig({});
   const adapter = new TransitioningAdapter();
   const events = new ServerEvents();
@@ -36,13 +36,31 @@ test('announceTransitions: presence frames to the channel, events to the bus', a
   const watcher = fakeConnection('1.1');
   adapter.addConnection('app', watcher);
   await adapter.subscribe('app', 'presence-r', watcher, { member: { userId: 'w' } });
+  const fan = fakeConnection('2.2');
+  adapter.addConnection('app', fan);
+  adapter.local.watch('app', fan, ['u', 'gone']);
   adapter.listener?.([
     { type: 'member_added', appId: 'app', channel: 'presence-r', userId: 'u', userInfo: { n: 1 } },
     { type: 'member_removed', appId: 'app', channel: 'presence-r', userId: 'v' },
     { type: 'channel_occupied', appId: 'app', channel: 'c' },
     { type: 'channel_vacated', appId: 'app', channel: 'd' },
     { type: 'user_online', appId: 'app', userId: 'u' },
+    { type: 'user_offline', appId: 'app', userId: 'gone' },
+    { type: 'user_offline', appId: 'app', userId: 'unwatched' },
   ]);
+  assert.deepEqual(
+    fan.frames.map((f) => JSON.parse(f) as unknown),
+    [
+      {
+        event: 'pusher_internal:watchlist_events',
+        data: JSON.stringify({ events: [{ name: 'online', user_ids: ['u'] }] }),
+      },
+      {
+        event: 'pusher_internal:watchlist_events',
+        data: JSON.stringify({ events: [{ name: 'offline', user_ids: ['gone'] }] }),
+      },
+    ],
+  );
   assert.deepEqual(
     watcher.frames.map((f) => JSON.parse(f) as unknown),
     [

@@ -290,6 +290,34 @@ export function adapterConformance(target: ConformanceTarget): void {
       assert.deepEqual(await a.onlineUsers(APP, ['w']), []);
     });
 
+    test('sendToWatchers reaches each watcher on every node exactly once', async (t) => {
+      const c = await cluster(t, Math.min(2, target.maxNodes));
+      if (!c) return;
+      const watchers = c.nodes.map((node) => {
+        const s = connect(node);
+        node.local.watch(APP, s, ['star', 'other']);
+        return s;
+      });
+      const elsewhere = connect(c.nodes[0]!);
+      c.nodes[0]!.local.watch(APP, elsewhere, ['other']);
+      const gone = connect(c.nodes[0]!);
+      c.nodes[0]!.local.watch(APP, gone, ['star']);
+      c.nodes[0]!.local.unwatch(APP, gone.socketId);
+      const last = c.nodes[c.nodes.length - 1]!;
+      const online = OutboundFrame.event('pusher_internal:watchlist_events', undefined, '"on"');
+      const offline = OutboundFrame.event('pusher_internal:watchlist_events', undefined, '"off"');
+      await last.sendToWatchers(APP, 'star', online);
+      // Same publisher, same order: a duplicate of the first frame would arrive before the second.
+      await last.sendToWatchers(APP, 'star', offline);
+      await eventually(() => watchers.every((s) => s.frames.length >= 2), 5000, 'watchers');
+      for (const s of watchers) assert.deepEqual(s.frames, [online.text, offline.text]);
+      assert.deepEqual(elsewhere.frames, []);
+      assert.deepEqual(gone.frames, []);
+      // Watching is local bookkeeping: no channel, no cluster state.
+      assert.deepEqual([...(await last.channels(APP))], []);
+      assert.deepEqual(await last.channel(APP, 'star'), { subscriptionCount: 0 });
+    });
+
     test('channels, channel, presenceMembers and connectionCount are cluster-wide', async (t) => {
       const c = await cluster(t, Math.min(2, target.maxNodes));
       if (!c) return;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it, mock } from 'node:test';
 import { SIGNIN_TIMEOUT_MESSAGE, UserSessions } from '../../src/users/sessions.js';
+import type { OutboundFrame } from '../../src/protocol/frame.js';
 import { userAuthToken } from '../../src/users/signin.js';
 import { RecordingConnection, testApp, testContext } from '../helpers/recording-connection.js';
 
@@ -120,6 +121,51 @@ describe('watchlists', () => {
     const bob = connect();
     await sessions.signIn(app, bob, signInData(bob, { id: 'bob' }));
     assert.deepEqual(ann.frames, []);
+  });
+
+  it('memory adapter: every watcher on the node gets the same frame, once, before signIn resolves', async () => {
+    const { context, sessions, connect } = setup();
+    const sent = new Map<string, OutboundFrame[]>();
+    const watchers = [connect(), connect()].map((w) => {
+      const frames: OutboundFrame[] = [];
+      sent.set(w.socketId, frames);
+      const send = w.send.bind(w);
+      w.send = (frame) => {
+        frames.push(frame);
+        send(frame);
+      };
+      return w;
+    });
+    for (const w of watchers) {
+      await sessions.signIn(app, w, signInData(w, { id: `w${w.socketId}`, watchlist: ['dot'] }));
+    }
+    const dot = connect();
+    await sessions.signIn(app, dot, signInData(dot, { id: 'dot' }));
+    const [first, second] = watchers.map((w) => sent.get(w.socketId)!.at(-1));
+    assert.ok(first && first === second, 'one OutboundFrame object for every watcher');
+    await sessions.closed(app.id, dot.socketId);
+    context.adapter.removeConnection(app.id, dot.socketId);
+    for (const w of watchers) {
+      assert.deepEqual(w.dataOf('pusher_internal:watchlist_events').slice(1), [
+        { events: [{ name: 'online', user_ids: ['dot'] }] },
+        { events: [{ name: 'offline', user_ids: ['dot'] }] },
+      ]);
+    }
+  });
+
+  it('a connection closed during sign-in: watchers get the online, then the offline', async () => {
+    const { sessions, connect } = setup();
+    const ann = connect();
+    await sessions.signIn(app, ann, signInData(ann, { id: 'ann', watchlist: ['zed'] }));
+    ann.frames.length = 0;
+    const c = connect();
+    const pending = sessions.signIn(app, c, signInData(c, { id: 'zed' }));
+    await sessions.closed(app.id, c.socketId);
+    assert.equal((await pending).ok, false);
+    assert.deepEqual(ann.dataOf('pusher_internal:watchlist_events'), [
+      { events: [{ name: 'online', user_ids: ['zed'] }] },
+      { events: [{ name: 'offline', user_ids: ['zed'] }] },
+    ]);
   });
 
   it('signs a connection out when it closes during the adapter call', async () => {

@@ -205,6 +205,11 @@ export class ClusterAdapter implements Adapter {
     return this.#publish(['u', this.nodeId, appId, userId, frame.text]);
   }
 
+  sendToWatchers(appId: string, userId: string, frame: OutboundFrame): Promise<void> {
+    this.local.deliverToWatchers(appId, userId, frame);
+    return this.#publish(['w', this.nodeId, appId, userId, frame.text]);
+  }
+
   terminateUser(appId: string, userId: string, code: number, reason: string): Promise<void> {
     this.local.closeUser(appId, userId, code, reason);
     return this.#publish(['t', this.nodeId, appId, userId, String(code), reason]);
@@ -419,6 +424,10 @@ export class ClusterAdapter implements Adapter {
         const [, sender, appId, userId, text] = fields(message, 5);
         if (sender === this.nodeId || text === undefined) return;
         this.local.deliverToUser(appId!, userId!, new OutboundFrame(text));
+      } else if (type === 'w') {
+        const [, sender, appId, userId, text] = fields(message, 5);
+        if (sender === this.nodeId || text === undefined) return;
+        this.local.deliverToWatchers(appId!, userId!, new OutboundFrame(text));
       } else if (type === 't') {
         const [, sender, appId, userId, code, reason] = fields(message, 6);
         if (sender === this.nodeId || reason === undefined) return;
