@@ -9,7 +9,12 @@ import type { Duplex } from 'node:stream';
 import type { ChannelHooks } from '../channels/hooks.js';
 import { Subscriptions } from '../channels/subscriptions.js';
 import type { ServerContext } from '../context.js';
-import { CloseCodes, type CloseCode } from '../protocol/close-codes.js';
+import {
+  CloseCodes,
+  closeCodeEntry,
+  isErrorClose,
+  type CloseCode,
+} from '../protocol/close-codes.js';
 import { connectionEstablished, pusherError } from '../protocol/messages.js';
 import { createWsEngine } from '../transport/ws-engine.js';
 import type { TransportSocket } from '../transport/transport.js';
@@ -67,6 +72,18 @@ export function createWebSocketServer(
     },
     closed(connection, code) {
       connections.delete(connection);
+      if (isErrorClose(code)) {
+        // One line per connection error, with the app and the reason (never a secret).
+        logger.info(
+          {
+            appId: connection.app.id,
+            socketId: connection.socketId,
+            code,
+            reason: closeCodeEntry(code)?.message,
+          },
+          'Connection closed with an error',
+        );
+      }
       adapter.removeConnection(connection.app.id, connection.socketId);
       if (events.active) {
         events.emit({
@@ -79,8 +96,19 @@ export function createWebSocketServer(
     },
   };
 
-  function accept(transport: TransportSocket, result: HandshakeResult): void {
-    if (!result.ok) return refuse(transport, result.refusal);
+  function accept(
+    transport: TransportSocket,
+    result: HandshakeResult,
+    request: IncomingMessage,
+  ): void {
+    if (!result.ok) {
+      // The path holds the app key (public), never the query's auth data.
+      logger.info(
+        { path: request.url?.split('?')[0], code: result.refusal.code },
+        `Connection refused: ${result.refusal.message}`,
+      );
+      return refuse(transport, result.refusal);
+    }
     if (closing) return refuse(transport, CloseCodes.RECONNECT);
     const { app } = result;
     let socketId = generateSocketId();
@@ -102,7 +130,7 @@ export function createWebSocketServer(
       result = { ok: false, refusal: CloseCodes.OVER_CAPACITY };
     }
     if (socket.destroyed) return;
-    engine.upgrade(request, socket, head, (transport) => accept(transport, result));
+    engine.upgrade(request, socket, head, (transport) => accept(transport, result, request));
   }
 
   return {

@@ -110,3 +110,19 @@ export const SubscriptionErrors = Object.freeze({
 
 /** A name of the subscription-error table. */
 export type SubscriptionErrorName = keyof typeof SubscriptionErrors;
+
+const byCode = new Map<number, CloseCode>(Object.values(CloseCodes).map((c) => [c.code, c]));
+
+/** The table entry of a numeric code, if Herald defines it. */
+export function closeCodeEntry(code: number): CloseCode | undefined {
+  return byCode.get(code);
+}
+
+/**
+ * True when the server closed a connection because of an error worth a log line (a refusal, a
+ * protocol or auth failure, a dead peer), not for a normal close, a client's own close or a
+ * "reconnect now" during shutdown.
+ */
+export function isErrorClose(code: number): boolean {
+  return code >= 4000 && code !== CloseCodes.RECONNECT.code;
+}

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CachedAppStore, type AppRow, type AppRowSource } from '../../src/app-stores/index.js';
-import { captureLogs } from './log-capture.js';
+import { captureLogs } from '../helpers/log-capture.js';
 
 /** Rows in memory; `down` makes every query reject; `queries` counts them. */
 class FakeSource implements AppRowSource {

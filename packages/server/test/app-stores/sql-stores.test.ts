@@ -18,7 +18,7 @@ import { parseConfig } from '../../src/config/parse.js';
 import type { Logger } from '../../src/logger.js';
 import { startServer } from '../helpers/server.js';
 import { connectOrSkip, uniqueTable, type TestDatabase } from './databases.js';
-import { captureLogs } from './log-capture.js';
+import { captureLogs } from '../helpers/log-capture.js';
 import { startTcpProxy } from './tcp-proxy.js';
 
 interface Fixture {
